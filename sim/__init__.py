@@ -1,0 +1,1 @@
+"""kubesim: a deterministic, discrete-event simulator of a whole Kubernetes cluster."""

@@ -1,0 +1,1 @@
+"""sim.api: kinds, quantities, selectors, validation and defaulting (Kubernetes JSON in and out)."""

@@ -1,0 +1,17 @@
+"""sim.core: the clock, named random streams and the trace recorder."""
+
+from sim.core.clock import DEFAULT_EPOCH, Clock
+from sim.core.rand import NAME_ALPHABET, RandomStream, RandomStreams, stream_seed
+from sim.core.trace import TraceRecord, TraceRecorder, canonical_line
+
+__all__ = [
+    "DEFAULT_EPOCH",
+    "NAME_ALPHABET",
+    "Clock",
+    "RandomStream",
+    "RandomStreams",
+    "TraceRecord",
+    "TraceRecorder",
+    "canonical_line",
+    "stream_seed",
+]

@@ -1,0 +1,91 @@
+"""The trace: one record per committed API write and per component decision.
+
+A record is (time, component, verb, ref, resourceVersion, detail). Its canonical form is one
+line of JSON with sorted keys and no spaces; the digest is the sha256 of the concatenation of
+those lines, each ending in a newline, which is exactly the sha256 of the JSON Lines file the
+recorder writes. The digest is updated as records arrive, so a run may keep no records in
+memory (`keep=False`) and still print its digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import IO, Any, NamedTuple
+
+import orjson
+
+
+class TraceRecord(NamedTuple):
+    time: float
+    component: str
+    verb: str
+    ref: str
+    resource_version: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time": self.time,
+            "component": self.component,
+            "verb": self.verb,
+            "ref": self.ref,
+            "resourceVersion": self.resource_version,
+            "detail": self.detail,
+        }
+
+
+def canonical_line(record: TraceRecord) -> bytes:
+    return orjson.dumps(record.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n"
+
+
+class TraceRecorder:
+    """Collects records in order, keeps a running digest, optionally streams to a file."""
+
+    def __init__(self, now: Callable[[], float], *, keep: bool = True, sink: IO[bytes] | None = None):
+        self._now = now
+        self._keep = keep
+        self._sink = sink
+        self._records: list[TraceRecord] = []
+        self._hash = hashlib.sha256()
+        self._count = 0
+        self._listeners: list[Callable[[TraceRecord], None]] = []
+
+    def record(
+        self, component: str, verb: str, ref: str, resource_version: str = "", detail: str = ""
+    ) -> TraceRecord:
+        rec = TraceRecord(self._now(), component, verb, ref, resource_version, detail)
+        line = canonical_line(rec)
+        self._hash.update(line)
+        self._count += 1
+        if self._keep:
+            self._records.append(rec)
+        if self._sink is not None:
+            self._sink.write(line)
+        for listener in self._listeners:
+            listener(rec)
+        return rec
+
+    def subscribe(self, listener: Callable[[TraceRecord], None]) -> None:
+        """Call `listener(record)` for every later record (for live views and tests)."""
+        self._listeners.append(listener)
+
+    def set_sink(self, sink: IO[bytes] | None) -> None:
+        self._sink = sink
+
+    @property
+    def records(self) -> list[TraceRecord]:
+        return list(self._records)
+
+    def __iter__(self) -> Iterator[TraceRecord]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def digest(self) -> str:
+        return self._hash.hexdigest()
+
+    def write_jsonl(self, fp: IO[bytes]) -> None:
+        for rec in self._records:
+            fp.write(canonical_line(rec))
