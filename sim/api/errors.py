@@ -63,8 +63,6 @@ class FieldError:
         kind = self.type[1]
         if self.type in (REQUIRED, FORBIDDEN, TOO_LONG, INTERNAL) or self.value is _OMIT:
             s = kind
-        elif self.type is TOO_MANY:
-            s = kind
         else:
             s = f"{kind}: {format_value(self.value)}"
         if self.detail:
@@ -110,15 +108,21 @@ def too_long(path: str, max_length: int) -> FieldError:
 
 
 def too_many(path: str, actual: int, max_items: int) -> FieldError:
-    return FieldError(TOO_MANY, path, _OMIT, f"must have at most {max_items} items")
+    """upstream field.TooMany: `Too many: <actual>: must have at most <max> items`."""
+    detail = f"must have at most {max_items} items" if max_items >= 0 else "has too many items"
+    return FieldError(TOO_MANY, path, actual if actual >= 0 else _OMIT, detail)
 
 
 class ApiError(Exception):
     """An API failure; `.status` is the Kubernetes Status dict and `.code` its HTTP code."""
 
     def __init__(self, status: dict[str, Any]):
-        super().__init__(status.get("message", ""))
+        # args hold the Status itself, so copies (SimPy re-raises failures by copying) keep it
+        super().__init__(status)
         self.status = status
+
+    def __str__(self) -> str:
+        return str(self.status.get("message", ""))
 
     @property
     def code(self) -> int:
@@ -187,7 +191,10 @@ OBJECT_MODIFIED = (
 def invalid_object(kind: str, group: str, name: str, errors: Sequence[FieldError]) -> ApiError:
     """422 Invalid, as errors.NewInvalid: `Kind.group "name" is invalid: a: ..., b: ...`."""
     qualified = f"{kind}.{group}" if group else kind
-    msgs = [e.message for e in errors]
+    msgs: list[str] = []
+    for e in errors:  # field.ErrorList.ToAggregate drops repeated messages
+        if e.message not in msgs:
+            msgs.append(e.message)
     if len(msgs) == 1:
         agg = msgs[0]
     else:

@@ -73,7 +73,9 @@ class Clock:
             self.env.run()
         else:
             if until < self.env.now:
-                raise ValueError(f"cannot run until {until}: the clock is already at {self.env.now}")
+                raise ValueError(
+                    f"cannot run until {until}: the clock is already at {self.env.now}"
+                )
             self.env.run(until=until)
 
     def timestamp(self, at_s: float | None = None) -> str:

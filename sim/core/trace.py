@@ -42,7 +42,9 @@ def canonical_line(record: TraceRecord) -> bytes:
 class TraceRecorder:
     """Collects records in order, keeps a running digest, optionally streams to a file."""
 
-    def __init__(self, now: Callable[[], float], *, keep: bool = True, sink: IO[bytes] | None = None):
+    def __init__(
+        self, now: Callable[[], float], *, keep: bool = True, sink: IO[bytes] | None = None
+    ):
         self._now = now
         self._keep = keep
         self._sink = sink

@@ -80,7 +80,9 @@ class FutureRevisionError(StoreError):
     """The requested revision is above the current one (etcd ErrFutureRev)."""
 
     def __init__(self, requested: int, current: int):
-        super().__init__(f"mvcc: required revision {requested} is a future revision (current {current})")
+        super().__init__(
+            f"mvcc: required revision {requested} is a future revision (current {current})"
+        )
         self.requested = requested
         self.current = current
 
@@ -155,7 +157,10 @@ class Store(Protocol):
     ) -> RangeResult: ...
 
     def txn(
-        self, compares: Sequence[Compare], success: Sequence[Put | Delete], failure: Sequence[Put | Delete] = ()
+        self,
+        compares: Sequence[Compare],
+        success: Sequence[Put | Delete],
+        failure: Sequence[Put | Delete] = (),
     ) -> TxnResult: ...
 
     def watch(self, prefix: str, start_revision: int, callback: WatchCallback) -> Watcher: ...

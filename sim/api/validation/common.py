@@ -278,10 +278,10 @@ def validate_labels(labels: Any, path: str) -> list[FieldError]:
         for msg in is_qualified_name(k):
             errs.append(invalid(path, k, msg))
         if not isinstance(v, str):
-            errs.append(invalid(f"{path}[{k}]", v, "must be a string"))
+            errs.append(invalid(path, v, "must be a string"))
             continue
         for msg in is_valid_label_value(v):
-            errs.append(invalid(f"{path}[{k}]", v, msg))
+            errs.append(invalid(path, v, msg))
     return errs
 
 
@@ -317,7 +317,9 @@ def validate_owner_references(refs: Any, path: str) -> list[FieldError]:
             errs.append(invalid(p, ref, "must be an object"))
             continue
         if not ref.get("apiVersion"):
-            errs.append(invalid(f"{p}.apiVersion", ref.get("apiVersion", ""), "version must not be empty"))
+            errs.append(
+                invalid(f"{p}.apiVersion", ref.get("apiVersion", ""), "version must not be empty")
+            )
         if not ref.get("kind"):
             errs.append(invalid(f"{p}.kind", ref.get("kind", ""), "kind must not be empty"))
         if not ref.get("name"):
@@ -325,13 +327,13 @@ def validate_owner_references(refs: Any, path: str) -> list[FieldError]:
         if not ref.get("uid"):
             errs.append(invalid(f"{p}.uid", ref.get("uid", ""), "uid must not be empty"))
         if ref.get("controller") is True:
-            controllers.append(f'{ref.get("kind", "")}/{ref.get("name", "")}')
+            controllers.append(f"{ref.get('kind', '')}/{ref.get('name', '')}")
     if len(controllers) > 1:
         errs.append(
             invalid(
                 path,
                 list(refs),
-                "Only one reference can have Controller set to true. Found \"true\" in references for "
+                'Only one reference can have Controller set to true. Found "true" in references for '
                 + " and ".join(controllers),
             )
         )
@@ -358,7 +360,9 @@ def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
         seen.add(f)
     if "orphan" in seen and "foregroundDeletion" in seen:
         errs.append(
-            invalid(path, list(finalizers), "finalizer orphan and foregroundDeletion cannot be both set")
+            invalid(
+                path, list(finalizers), "finalizer orphan and foregroundDeletion cannot be both set"
+            )
         )
     return errs
 
@@ -402,12 +406,18 @@ def validate_object_meta_update(
     errs: list[FieldError] = []
     for fld in ("name", "namespace", "uid", "creationTimestamp"):
         errs += validate_immutable_field(new.get(fld, ""), old.get(fld, ""), f"{path}.{fld}")
-    if old.get("deletionTimestamp") and new.get("deletionTimestamp") != old.get("deletionTimestamp"):
+    if old.get("deletionTimestamp") and new.get("deletionTimestamp") != old.get(
+        "deletionTimestamp"
+    ):
         errs.append(immutable(f"{path}.deletionTimestamp", new.get("deletionTimestamp")))
     if old.get("deletionGracePeriodSeconds") is not None and new.get(
         "deletionGracePeriodSeconds"
     ) != old.get("deletionGracePeriodSeconds"):
-        errs.append(immutable(f"{path}.deletionGracePeriodSeconds", new.get("deletionGracePeriodSeconds")))
+        errs.append(
+            immutable(f"{path}.deletionGracePeriodSeconds", new.get("deletionGracePeriodSeconds"))
+        )
     if new.get("generation", 0) < old.get("generation", 0):
-        errs.append(invalid(f"{path}.generation", new.get("generation", 0), "must not be decremented"))
+        errs.append(
+            invalid(f"{path}.generation", new.get("generation", 0), "must not be decremented")
+        )
     return errs

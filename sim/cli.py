@@ -1,0 +1,195 @@
+"""The `kubesim` command line (click: a well-kept library for commands, options and help).
+
+    kubesim run SCENARIO [--seed N] [--until DURATION] [--trace FILE]
+    kubesim validate FILE...
+
+`run` simulates the scenario, prints the final state as kubectl-style tables, then a last line
+`trace sha256: <hex>`. `validate` checks manifests (or a scenario and its manifests) and prints
+errors as kubectl prints the apiserver's (`The Deployment "web" is invalid: ...`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import yaml
+
+from sim.api.errors import ApiError
+
+SHOWN_KINDS = (
+    "Node",
+    "Namespace",
+    "Deployment",
+    "ReplicaSet",
+    "Pod",
+    "Service",
+    "Endpoints",
+    "ConfigMap",
+    "PriorityClass",
+)
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def kubectl_error(e: ApiError) -> str:
+    """How kubectl prints a Status (staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go)."""
+    st = e.status
+    details = st.get("details") or {}
+    if st.get("reason") == "Invalid" and details.get("causes"):
+        kind = details.get("kind", "")
+        name = details.get("name", "")
+        causes = details["causes"]
+        msgs = [
+            f"{c.get('field')}: {c.get('message')}" if c.get("field") else c.get("message", "")
+            for c in causes
+        ]
+        if len(msgs) == 1:
+            return f'The {kind} "{name}" is invalid: {msgs[0]}'
+        return f'The {kind} "{name}" is invalid: \n* ' + "\n* ".join(msgs)
+    return f"Error from server ({st.get('reason', 'InternalError')}): {st.get('message', '')}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kubesim")
+def main() -> None:
+    """kubesim: a deterministic simulator of a whole Kubernetes cluster."""
+
+
+def _print_state(cluster: Any, out: IO[str]) -> None:
+    from sim.api.kinds import REGISTRY
+    from sim.api.printers import render
+
+    for kind_name in SHOWN_KINDS:
+        kind = REGISTRY.resolve(kind_name)
+        items = [o for o in cluster.api.list(kind)["items"]]
+        if kind_name == "Namespace":
+            items = [o for o in items if o["metadata"]["name"] not in SYSTEM_NAMESPACES]
+        if kind_name == "PriorityClass":
+            items = [o for o in items if not o["metadata"]["name"].startswith("system-")]
+        if not items:
+            continue
+        text = render(
+            kind_name,
+            items,
+            cluster.now,
+            cluster.clock.seconds_of,
+            namespace_column=kind.namespaced,
+            show_kind=True,
+        )
+        out.write(text.rstrip("\n") + "\n\n")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=None, help="Override the scenario's spec.seed.")
+@click.option("--until", "until", default=None, help="Stop at this simulated time (e.g. 90s, 10m).")
+@click.option(
+    "--trace",
+    "trace_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the trace as JSON Lines to FILE.",
+)
+def run(scenario: Path, seed: int | None, until: str | None, trace_file: Path | None) -> None:
+    """Run SCENARIO and print the final state and the trace digest."""
+    from sim.cluster import Cluster
+    from sim.scenario.durations import format_duration, parse_duration
+    from sim.scenario.loader import ScenarioError, load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        until_s = parse_duration(until) if until is not None else sc.duration_s
+    except (ScenarioError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    sink = trace_file.open("wb") if trace_file else None
+    try:
+        try:
+            cluster = Cluster.from_scenario(sc, seed=seed, trace_sink=sink, keep_trace=False)
+        except ApiError as e:
+            raise click.ClickException(f"{scenario}: spec.manifests: {kubectl_error(e)}") from None
+        cluster.run(until=until_s)
+    finally:
+        if sink:
+            sink.close()
+    out = sys.stdout
+    out.write(
+        f"scenario {sc.name} (seed {cluster.seed}) at t={format_duration(cluster.now)}: "
+        f"{len(cluster.trace)} trace records\n\n"
+    )
+    _print_state(cluster, out)
+    for msg in cluster.timeline_errors:
+        click.echo(f"timeline error: {msg}", err=True)
+    out.write(f"trace sha256: {cluster.trace_digest()}\n")
+    if cluster.timeline_errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check manifests (or scenarios) as the API server would; exit 1 on any error."""
+    from sim.cluster import Cluster, _documents
+    from sim.scenario.loader import ScenarioError, load_scenario
+
+    failures = 0
+    for file in files:
+        try:
+            text = file.read_text()
+            docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        except OSError as e:
+            click.echo(f"error: {file}: {e.strerror}", err=True)
+            failures += 1
+            continue
+        except yaml.YAMLError as e:
+            click.echo(f"error: {file}: not valid YAML: {e}", err=True)
+            failures += 1
+            continue
+        if len(docs) == 1 and isinstance(docs[0], dict) and docs[0].get("kind") == "Scenario":
+            try:
+                docs = list(load_scenario(file).manifests)
+            except ScenarioError as e:
+                click.echo(f"error: {e}", err=True)
+                failures += 1
+                continue
+        cluster = Cluster(seed=0, compaction_interval_s=0)
+        try:
+            objs = _documents(docs)
+        except ApiError as e:
+            click.echo(f"error: {file}: {e.message}", err=True)
+            failures += 1
+            continue
+        for obj in objs:
+            failures += _validate_one(cluster, file, obj)
+    if failures:
+        sys.exit(1)
+
+
+def _validate_one(cluster: Any, file: Path, obj: dict[str, Any]) -> int:
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace")
+    label = (
+        f"{str(obj.get('kind', '?')).lower()}/{meta.get('name') or meta.get('generateName') or '?'}"
+    )
+    try:
+        if ns and not _exists(cluster, "namespaces", ns):
+            cluster.api.create("namespaces", {"metadata": {"name": ns}}, user="validate")
+        cluster.apply(obj, user="validate")
+    except ApiError as e:
+        click.echo(f"{file}: {kubectl_error(e)}", err=True)
+        return 1
+    click.echo(f"{file}: {label} valid")
+    return 0
+
+
+def _exists(cluster: Any, kind: str, name: str) -> bool:
+    try:
+        cluster.api.get(kind, name)
+        return True
+    except ApiError:
+        return False
+
+
+if __name__ == "__main__":
+    main()

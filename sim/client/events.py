@@ -1,0 +1,170 @@
+"""The event recorder: Kubernetes Events, spam-filtered, aggregated and deduplicated.
+
+Follows client-go tools/record (event.go, events_cache.go): per (source, involved object) a
+token bucket (burst 25, one token per 300 s) drops event storms; more than 10 distinct messages
+for the same (source, object, type, reason) within 600 s are folded into one event whose message
+starts "(combined from similar events): "; an event identical to one already written bumps that
+Event's `count` and `lastTimestamp` (a patch) instead of creating another. Writes go through the
+client as background processes: a failed write is counted, never raised into the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from sim.api.errors import ApiError
+from sim.client.interface import Client
+from sim.core import Clock
+
+SPAM_BURST = 25
+SPAM_QPS = 1.0 / 300.0
+MAX_SIMILAR_EVENTS = 10
+AGGREGATE_INTERVAL_S = 600.0
+COMBINED_PREFIX = "(combined from similar events): "
+MAX_CACHE_ENTRIES = 4096  # upstream maxLruCacheEntries
+
+
+def object_reference(obj: Any) -> dict[str, Any]:
+    meta = obj["metadata"]
+    ref = {
+        "kind": obj.get("kind", ""),
+        "name": meta["name"],
+        "uid": meta.get("uid", ""),
+        "apiVersion": obj.get("apiVersion", ""),
+        "resourceVersion": meta.get("resourceVersion", ""),
+    }
+    if meta.get("namespace"):
+        ref["namespace"] = meta["namespace"]
+    return ref
+
+
+class _Bucket:
+    __slots__ = ("tokens", "last_s")
+
+    def __init__(self, now_s: float):
+        self.tokens = float(SPAM_BURST)
+        self.last_s = now_s
+
+    def take(self, now_s: float) -> bool:
+        self.tokens = min(float(SPAM_BURST), self.tokens + (now_s - self.last_s) * SPAM_QPS)
+        self.last_s = now_s
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class _Bounded(dict):  # type: ignore[type-arg]
+    """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish cache)."""
+
+    def remember(self, key: Any, value: Any) -> None:
+        self.pop(key, None)
+        self[key] = value
+        while len(self) > MAX_CACHE_ENTRIES:
+            del self[next(iter(self))]
+
+
+class EventRecorder:
+    """Records Events for one component (`source.component`) on one host."""
+
+    def __init__(self, client: Client, clock: Clock, component: str, host: str = ""):
+        self.client = client
+        self.clock = clock
+        self.component = component
+        self.host = host
+        self._spam: _Bounded = _Bounded()
+        self._similar: _Bounded = _Bounded()  # aggregate key -> (messages, last seen)
+        self._seen: _Bounded = _Bounded()  # full key -> (event name, namespace, count, first ts)
+        self._seq = 0
+        self.dropped = 0
+        self.failed = 0
+        self.written = 0
+
+    def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
+        """Record an Event about `obj` (type Normal or Warning)."""
+        now = self.clock.now
+        ref = object_reference(obj)
+        spam_key = (
+            self.component,
+            self.host,
+            ref["kind"],
+            ref.get("namespace", ""),
+            ref["name"],
+            ref["uid"],
+        )
+        bucket = self._spam.get(spam_key)
+        if bucket is None:
+            bucket = _Bucket(now)
+        self._spam.remember(spam_key, bucket)
+        if not bucket.take(now):
+            self.dropped += 1
+            return
+        agg_key = (*spam_key, ref["apiVersion"], type_, reason)
+        message, full_key = self._aggregate(agg_key, message, now)
+        seen = self._seen.get(full_key)
+        ts = self.clock.timestamp()
+        if seen is not None:
+            name, namespace, count, first = seen
+            self._seen.remember(full_key, (name, namespace, count + 1, first))
+            patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
+            self.clock.process(self._write_patch(name, namespace, patch))
+            return
+        self._seq += 1
+        name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
+        namespace = ref.get("namespace") or "default"
+        self._seen.remember(full_key, (name, namespace, 1, ts))
+        ev = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": namespace},
+            "involvedObject": ref,
+            "reason": reason,
+            "message": message,
+            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "firstTimestamp": ts,
+            "lastTimestamp": ts,
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": self.component,
+            "reportingInstance": self.host,
+        }
+        self.clock.process(self._write_create(ev))
+
+    def eventf(self, obj: Any, type_: str, reason: str, fmt: str, *args: Any) -> None:
+        self.event(obj, type_, reason, fmt % args if args else fmt)
+
+    def _aggregate(
+        self, key: tuple[Any, ...], message: str, now: float
+    ) -> tuple[str, tuple[Any, ...]]:
+        """EventAggregate: (the message to record, the key that deduplicates it)."""
+        entry: tuple[dict[str, None], float] | None = self._similar.get(key)
+        if entry is None or now - entry[1] > AGGREGATE_INTERVAL_S:
+            entry = ({}, now)
+        messages = entry[0]
+        messages[message] = None
+        self._similar.remember(key, (messages, now))
+        if len(messages) < MAX_SIMILAR_EVENTS:
+            return message, (*key, message)
+        # upstream pops an arbitrary local key to stop the set growing; we pop the oldest
+        del messages[next(iter(messages))]
+        return COMBINED_PREFIX + message, key
+
+    def _write_create(self, ev: dict[str, Any]) -> Generator[Any, Any, None]:
+        try:
+            yield self.client.create("events", ev, namespace=ev["metadata"]["namespace"])
+            self.written += 1
+        except ApiError:
+            self.failed += 1
+
+    def _write_patch(
+        self, name: str, namespace: str, patch: dict[str, Any]
+    ) -> Generator[Any, Any, None]:
+        try:
+            yield self.client.patch(
+                "events", name, patch, "application/merge-patch+json", namespace=namespace
+            )
+            self.written += 1
+        except ApiError:
+            self.failed += 1

@@ -1,0 +1,262 @@
+"""The composition root: builds a whole cluster from arguments or a scenario.
+
+This is the one place that knows every component. Today a cluster is the clock, the store, the
+API server with its admission chain, the store compactor and the scenario timeline; the
+scheduler, controllers, kubelets and network join here as they are built, so that `Cluster(...)`,
+`kubesim run` and `kubesim serve` always run the whole cluster that exists so far.
+
+The Python API works on Kubernetes JSON: `apply` takes dicts, lists of dicts or multi-document
+YAML; every method returns plain (mutable, private) dicts; errors raise `sim.ApiError` whose
+`.status` is the Kubernetes Status dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+import sim.api.builtin  # noqa: F401  (registers the built-in kinds)
+from sim.api.errors import ApiError, bad_request
+from sim.api.frozen import thaw
+from sim.api.kinds import REGISTRY
+from sim.apiserver.front import InProcessClient, Latency
+from sim.apiserver.patch import merge_key_for
+from sim.apiserver.server import ApiServer
+from sim.client.apply import apply_patch, with_last_applied
+from sim.client.informer import SharedInformerFactory
+from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.scenario.model import NodePool, Scenario, TimelineAction
+from sim.store import MemoryStore
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# upstream kube-apiserver --etcd-compaction-interval default
+COMPACTION_INTERVAL_S = 300.0
+KUBELET_VERSION = "v1.32.0"
+
+
+def _documents(manifest: Any) -> list[dict[str, Any]]:
+    if isinstance(manifest, str):
+        try:
+            docs = list(yaml.safe_load_all(manifest))
+        except yaml.YAMLError as e:
+            raise bad_request(f"error parsing YAML: {e}") from None
+    elif isinstance(manifest, Mapping):
+        docs = [manifest]
+    elif isinstance(manifest, Iterable):
+        docs = list(manifest)
+    else:
+        raise bad_request(f"cannot apply a {type(manifest).__name__}")
+    out: list[dict[str, Any]] = []
+    for doc in docs:
+        if doc is None:
+            continue
+        if not isinstance(doc, Mapping):
+            raise bad_request(f"a manifest must be an object, got {type(doc).__name__}")
+        if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+            out.extend(_documents(doc["items"]))
+        else:
+            out.append(dict(doc))
+    return out
+
+
+class Cluster:
+    """A simulated Kubernetes cluster. See the module docstring."""
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        node_pools: Iterable[NodePool] = (),
+        realtime: bool = False,
+        speed: float = 1.0,
+        latency: Latency | None = None,
+        keep_trace: bool = True,
+        trace_sink: IO[bytes] | None = None,
+        compaction_interval_s: float = COMPACTION_INTERVAL_S,
+    ):
+        self.seed = int(seed)
+        self.clock = Clock(realtime=realtime, speed=speed)
+        self.streams = RandomStreams(self.seed)
+        self.trace = TraceRecorder(lambda: self.clock.now, keep=keep_trace, sink=trace_sink)
+        self.store = MemoryStore()
+        self.api = ApiServer(self.clock, self.store, self.streams, self.trace)
+        self.latency = latency or Latency()
+        self.informers = SharedInformerFactory(self.client("informers"), self.clock)
+        self.timeline_errors: list[str] = []
+        self.scenario: Scenario | None = None
+        self._bootstrap()
+        for pool in node_pools:
+            self.add_node_pool(pool)
+        if compaction_interval_s > 0:
+            self.clock.process(self._compactor(compaction_interval_s))
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def from_scenario(
+        cls, path: str | Path | Scenario, *, seed: int | None = None, **kwargs: Any
+    ) -> Cluster:
+        from sim.scenario.loader import load_scenario
+
+        scenario = path if isinstance(path, Scenario) else load_scenario(path)
+        c = cls(
+            seed=scenario.seed if seed is None else seed,
+            node_pools=scenario.node_pools,
+            latency=Latency.from_dict(scenario.latency) if scenario.latency else None,
+            **kwargs,
+        )
+        c.scenario = scenario
+        for doc in scenario.manifests:
+            c.apply(doc)
+        for action in scenario.timeline:
+            c.clock.process(c._timeline(action))
+        return c
+
+    def _bootstrap(self) -> None:
+        """What kube-apiserver creates at start: system namespaces and priority classes."""
+        for ns in SYSTEM_NAMESPACES:
+            self.api.create("namespaces", {"metadata": {"name": ns}}, user="system:apiserver")
+        from sim.apiserver.admission import SYSTEM_PRIORITY_CLASSES
+
+        for name, value in SYSTEM_PRIORITY_CLASSES.items():
+            pc = {
+                "apiVersion": "scheduling.k8s.io/v1",
+                "kind": "PriorityClass",
+                "metadata": {"name": name},
+                "value": value,
+                "description": "Used for system critical pods that must run in the cluster, "
+                "but can be moved to another node if necessary."
+                if name == "system-cluster-critical"
+                else "Used for system critical pods that must not be moved from their current node.",
+            }
+            self.api.create("priorityclasses", pc, user="system:apiserver")
+
+    def add_node_pool(self, pool: NodePool) -> list[dict[str, Any]]:
+        """Register the pool's Node objects (the kubelets that own them arrive with the nodes issue)."""
+        return [
+            thaw(
+                self.api.create(
+                    "nodes", pool.node_manifest(i, KUBELET_VERSION), user="node-registration"
+                )
+            )
+            for i in range(pool.count)
+        ]
+
+    def _compactor(self, interval_s: float) -> Generator[Any, Any, None]:
+        """kube-apiserver's compactor: every interval, compact to the revision seen one interval ago."""
+        last = 0
+        while True:
+            yield self.clock.timeout(interval_s)
+            if last > self.store.compact_revision:
+                self.store.compact(last)
+                self.trace.record("apiserver", "compact", "etcd", str(last), "")
+            last = self.store.revision
+
+    def _timeline(self, action: TimelineAction) -> Generator[Any, Any, None]:
+        yield self.clock.timeout(max(0.0, action.at_s - self.clock.now))
+        try:
+            action.run(self)
+        except ApiError as e:
+            msg = f"t={action.at_s:g}s {action.describe()}: {e.message}"
+            self.timeline_errors.append(msg)
+            self.trace.record("scenario", "error", action.describe(), "", e.message)
+
+    # -- the Python API ----------------------------------------------------------------------
+    def client(self, user: str) -> InProcessClient:
+        """A client of the in-process front for a control loop acting as `user`."""
+        return InProcessClient(self.api, self.clock, user=user, latency=self.latency)
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def run(self, until: float | str | None = None) -> None:
+        """Advance simulated time to `until` seconds (or a duration string such as "5m")."""
+        if isinstance(until, str):
+            from sim.scenario.durations import parse_duration
+
+            until = parse_duration(until)
+        if until is None:
+            until = self.scenario.duration_s if self.scenario else self.clock.now
+        self.clock.run(until=until)
+
+    def apply(self, manifest: Any, *, user: str = "kubectl") -> list[dict[str, Any]]:
+        """Create or update each object, as `kubectl apply` does; returns the stored objects."""
+        out = []
+        for doc in _documents(manifest):
+            out.append(thaw(self._apply_one(doc, user)))
+        return out
+
+    def _apply_one(self, doc: dict[str, Any], user: str) -> Any:
+        try:
+            kind = REGISTRY.for_object(str(doc.get("apiVersion", "")), str(doc.get("kind", "")))
+        except LookupError as e:
+            raise bad_request(str(e)) from None
+        meta = doc.get("metadata") or {}
+        name = meta.get("name")
+        namespace = meta.get("namespace") if kind.namespaced else None
+        if name:
+            try:
+                live = self.api.get(kind, name, namespace=namespace)
+            except ApiError as e:
+                if e.code != 404:
+                    raise
+                live = None
+            if live is not None:
+                patch = apply_patch(kind.kind, live, doc, merge_key_for)
+                return self.api.patch(kind, name, patch, namespace=namespace, user=user)
+        return self.api.create(kind, with_last_applied(doc), namespace=namespace, user=user)
+
+    def create(self, manifest: Mapping[str, Any], *, user: str = "kubectl") -> dict[str, Any]:
+        kind = REGISTRY.for_object(
+            str(manifest.get("apiVersion", "")), str(manifest.get("kind", ""))
+        )
+        return thaw(self.api.create(kind, manifest, user=user))
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict[str, Any]:
+        return thaw(self.api.get(kind, name, namespace=namespace))
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list[dict[str, Any]]:
+        res = self.api.list(
+            kind, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+        )
+        return [thaw(o) for o in res["items"]]
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str = "default",
+        *,
+        grace_period_seconds: int | None = None,
+        propagation_policy: str | None = None,
+        user: str = "kubectl",
+    ) -> dict[str, Any]:
+        return thaw(
+            self.api.delete(
+                kind,
+                name,
+                namespace=namespace,
+                grace_period_seconds=grace_period_seconds,
+                propagation_policy=propagation_policy,
+                user=user,
+            )
+        )
+
+    def scale(
+        self, kind: str, name: str, replicas: int, namespace: str = "default"
+    ) -> dict[str, Any]:
+        return thaw(
+            self.api.update_scale(kind, name, replicas, namespace=namespace, user="kubectl")
+        )
+
+    def trace_digest(self) -> str:
+        return self.trace.digest()
