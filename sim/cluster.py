@@ -28,6 +28,7 @@ from sim.apiserver.server import ApiServer
 from sim.client.apply import apply_patch, with_last_applied
 from sim.client.informer import SharedInformerFactory
 from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.core.gcpolicy import tune_gc_for_simulation
 from sim.scenario.model import NodePool, Scenario, TimelineAction
 from sim.store import MemoryStore
 
@@ -76,7 +77,10 @@ class Cluster:
         keep_trace: bool = True,
         trace_sink: IO[bytes] | None = None,
         compaction_interval_s: float = COMPACTION_INTERVAL_S,
+        tune_gc: bool = True,
     ):
+        if tune_gc:
+            tune_gc_for_simulation()
         self.seed = int(seed)
         self.clock = Clock(realtime=realtime, speed=speed)
         self.streams = RandomStreams(self.seed)

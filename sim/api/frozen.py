@@ -63,17 +63,107 @@ _list_init = list.__init__
 def freeze(value: Any) -> Any:
     """A deep read-only version of a JSON value; frozen parts are reused, not copied."""
     t = type(value)
+    if t is dict:
+        return _freeze_dict(value)
+    if t is list or t is tuple:
+        return _freeze_list(value)
     if t is FrozenDict or t is FrozenList:
         return value
-    if t is dict or isinstance(value, dict):
-        out = FrozenDict()
-        _dict_init(out, {k: freeze(v) for k, v in value.items()})
-        return out
-    if t is list or t is tuple or isinstance(value, list | tuple):
-        lst = FrozenList()
-        _list_init(lst, [freeze(v) for v in value])
-        return lst
+    if isinstance(value, dict):
+        return _freeze_dict(dict(value))
+    if isinstance(value, list | tuple):
+        return _freeze_list(list(value))
     return value
+
+
+def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
+    # The hot path of every write: type checks inline, one call per container, none per scalar.
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        t = type(v)
+        if t is dict:
+            out[k] = _freeze_dict(v)
+        elif t is list:
+            out[k] = _freeze_list(v)
+        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+            out[k] = v
+        else:
+            out[k] = freeze(v)
+    fd = FrozenDict()
+    _dict_init(fd, out)
+    return fd
+
+
+def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
+    out: list[Any] = []
+    for v in values:
+        t = type(v)
+        if t is dict:
+            out.append(_freeze_dict(v))
+        elif t is list:
+            out.append(_freeze_list(v))
+        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+            out.append(v)
+        else:
+            out.append(freeze(v))
+    fl = FrozenList()
+    _list_init(fl, out)
+    return fl
+
+
+class Interner:
+    """Freezes objects sharing equal parts: replicas stamped from one template share one frozen
+    copy of their containers, tolerations, labels... (read-only, so sharing is safe).
+
+    Each value one level below a top-level section (`spec.containers`, `metadata.labels`,
+    `status.conditions`) is looked up by its JSON bytes; a hit reuses the frozen value, a miss
+    freezes and remembers it. The table is bounded and forgets everything when full.
+    """
+
+    def __init__(self, max_entries: int = 16384, max_value_bytes: int = 4096):
+        self._table: dict[bytes, Any] = {}
+        self._max_entries = max_entries
+        self._max_value_bytes = max_value_bytes
+        self.hits = 0
+        self.misses = 0
+
+    def freeze(self, obj: dict[str, Any]) -> FrozenDict:
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            t = type(v)
+            if t is dict:
+                out[k] = self._section(v)
+            elif t is list:
+                out[k] = _freeze_list(v)
+            else:
+                out[k] = freeze(v)
+        fd = FrozenDict()
+        _dict_init(fd, out)
+        return fd
+
+    def _section(self, section: dict[str, Any]) -> FrozenDict:
+        out: dict[str, Any] = {}
+        table = self._table
+        for k, v in section.items():
+            t = type(v)
+            if t is not dict and t is not list:
+                out[k] = v if t is str or t is int or t is bool or t is float else freeze(v)
+                continue
+            key = orjson.dumps(v)
+            frozen: Any = table.get(key)
+            if frozen is None:
+                self.misses += 1
+                frozen = _freeze_dict(v) if t is dict else _freeze_list(v)
+                if len(key) <= self._max_value_bytes:
+                    if len(table) >= self._max_entries:
+                        table.clear()
+                    table[key] = frozen
+            else:
+                self.hits += 1
+            out[k] = frozen
+        fd = FrozenDict()
+        _dict_init(fd, out)
+        return fd
 
 
 def thaw(value: Any) -> Any:

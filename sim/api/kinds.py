@@ -117,6 +117,9 @@ class KindRegistry:
         """A kind from any kubectl spelling: `pods`, `Pod`, `po`, `deploy`, `deployments.apps`."""
         if isinstance(name, Kind):
             return name
+        k = self._by_name.get(name)
+        if k is not None:
+            return k
         k = self._by_name.get(name.lower())
         if k is None:
             raise UnknownKind(f'the server doesn\'t have a resource type "{name}"')

@@ -31,7 +31,7 @@ SYSTEM_PRIORITY_CLASSES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attributes:
     """What an admission plugin sees of a request (upstream admission.Attributes)."""
 

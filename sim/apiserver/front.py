@@ -57,6 +57,7 @@ class InProcessWatchStream:
 
     def __init__(self, clock: Clock, delay_s: float):
         self._clock = clock
+        self._env = clock.env
         self._delay_s = delay_s
         self._pending: deque[tuple[float, ApiWatchEvent]] = deque()
         self._ready: list[ApiWatchEvent] = []
@@ -74,7 +75,7 @@ class InProcessWatchStream:
     def push(self, ev: ApiWatchEvent) -> None:
         if self._closed:
             return
-        self._pending.append((self._clock.now + self._delay_s, ev))
+        self._pending.append((self._env.now + self._delay_s, ev))
         if not self._timer_armed:
             self._timer_armed = True
             self._clock.call_later(self._delay_s, self._release)

@@ -124,25 +124,33 @@ def list_objects(store: Store, req: ListRequest) -> dict[str, Any]:
         if req.resource_version not in (None, "", "0"):
             raise bad_request("specifying resource version is not allowed when using continue")
         revision, start = decode_continue(req.continue_, req.prefix)
+    filtered = req.labels is not None or req.fields is not None
     try:
-        result = store.range(start, end, revision=revision or None)
+        # Unfiltered pages stop at the limit; filtered ones scan on, as etcd3's GetList does.
+        result = store.range(
+            start, end, revision=revision or None, limit=0 if filtered else req.limit
+        )
     except CompactedError:
         if req.continue_:
             raise gone(CONTINUE_TOO_OLD) from None
         raise gone("The resourceVersion for the provided list is too old.") from None
-    filtered = req.labels is not None or req.fields is not None
     items: list[Any] = []
     next_key = None
     remaining = 0
     kvs = result.kvs
-    for i, kv in enumerate(kvs):
-        if filtered and not _matches(req, kv.value):
-            continue
-        if req.limit > 0 and len(items) >= req.limit:
-            next_key = kvs[i - 1].key + "\x00" if i > 0 else kv.key
-            remaining = len(kvs) - i
-            break
-        items.append(kv.value)
+    if not filtered:
+        items = [kv.value for kv in kvs]
+        if result.more:
+            next_key = kvs[-1].key + "\x00"
+            remaining = result.count - len(kvs)
+    else:
+        for i, kv in enumerate(kvs):
+            if not _matches(req, kv.value):
+                continue
+            if req.limit > 0 and len(items) >= req.limit:
+                next_key = kvs[i - 1].key + "\x00" if i > 0 else kv.key
+                break
+            items.append(kv.value)
     meta: dict[str, Any] = {"resourceVersion": str(result.revision)}
     if next_key is not None:
         meta["continue"] = encode_continue(result.revision, next_key[len(req.prefix) :])

@@ -31,7 +31,7 @@ from sim.api.errors import (
     status_dict,
 )
 from sim.api.fields import parse_field_selector
-from sim.api.frozen import freeze, thaw
+from sim.api.frozen import Interner, freeze, thaw
 from sim.api.kinds import REGISTRY, Kind, KindRegistry
 from sim.api.labels import parse_selector
 from sim.api.validation.common import (
@@ -45,11 +45,12 @@ from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.patch import PatchError, apply_patch
 from sim.apiserver.watch import ApiWatch, KindHub, Send
 from sim.core import Clock, RandomStreams, TraceRecorder
-from sim.store import CompactedError, Compare, Delete, Put, Store
+from sim.store import CompactedError, Compare, Delete, Put, Store, prefix_end
 
 GRACEFUL_KINDS = ("Pod",)
 MAX_GENERATE_NAME_PREFIX = 58  # upstream names.SimpleNameGenerator: maxGeneratedNameLength
 GENERATE_NAME_SUFFIX = 5
+VALIDATION_MEMO_SIZE = 4096
 
 
 class ApiServer:
@@ -74,9 +75,15 @@ class ApiServer:
         self._names = streams.stream("apiserver/generate-name")
         self._hubs: dict[str, KindHub] = {}
         self._observers: list[Callable[[str, Kind, Any], None]] = []
+        self._writes: dict[str, int] = {}
+        self._interner = Interner()
+        self._validation_memo: dict[tuple[str, bytes], builtins.list[FieldError]] = {}
+        self._list_cache: dict[str, tuple[int, builtins.list[Any]]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def kind(self, name: str | Kind) -> Kind:
+        if type(name) is Kind:
+            return name
         try:
             return self.registry.resolve(name)
         except LookupError as e:
@@ -93,11 +100,17 @@ class ApiServer:
         return kv.value if kv else None
 
     def _list_all(self, kind_name: str) -> builtins.list[Any]:
+        """Every object of a kind (admission reads small kinds such as PriorityClass on each
+        pod create); cached until the next write to that kind, as an informer lister would be."""
         kind = self.kind(kind_name)
-        from sim.store import prefix_end
-
         prefix = kind_prefix(kind)
-        return [kv.value for kv in self.store.range(prefix, prefix_end(prefix)).kvs]
+        writes = self._writes.get(prefix, 0)
+        cached = self._list_cache.get(prefix)
+        if cached is not None and cached[0] == writes:
+            return cached[1]
+        items = [kv.value for kv in self.store.range(prefix, prefix_end(prefix)).kvs]
+        self._list_cache[prefix] = (writes, items)
+        return items
 
     def _record(self, component: str, verb: str, kind: Kind, obj: Any, detail: str = "") -> None:
         meta = obj["metadata"]
@@ -112,13 +125,18 @@ class ApiServer:
         """Freeze and write `obj` if the key's mod revision is `expect_mod` (0: must not exist)."""
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
-        frozen = freeze(obj)
+        frozen = self._interner.freeze(obj)
         compares = [] if expect_mod is None else [Compare(key, "mod", "=", expect_mod)]
         res = self.store.txn(compares, [Put(key, frozen)])
         if not res.succeeded:
             return None
+        self._count_write(key)
         assert res.revision == rev, "the store committed at an unexpected revision"
         return frozen
+
+    def _count_write(self, key: str) -> None:
+        prefix = key[: key.index("/", len("/registry/")) + 1]
+        self._writes[prefix] = self._writes.get(prefix, 0) + 1
 
     def _get_kv(self, kind: Kind, namespace: str | None, name: str) -> Any:
         kv = self.store.get(object_key(kind, namespace, name))
@@ -128,7 +146,7 @@ class ApiServer:
 
     @staticmethod
     def _copy_in(obj: Any) -> dict[str, Any]:
-        if not isinstance(obj, Mapping):
+        if type(obj) is not dict and not isinstance(obj, Mapping):
             raise bad_request("the body of the request was not a JSON object")
         try:
             out = thaw(obj)
@@ -232,7 +250,7 @@ class ApiServer:
         )
         if old is not None:
             errs += validate_object_meta_update(new["metadata"], old["metadata"])
-        errs += kind.validate(new)
+        errs += self._validate_kind(kind, new)
         if old is not None:
             errs += kind.validate_update(new, old)
         elif "validate_create" in kind.extra:
@@ -240,6 +258,21 @@ class ApiServer:
         if errs:
             name = new["metadata"].get("name") or new["metadata"].get("generateName") or ""
             raise invalid_object(kind.kind, kind.group, name, errs)
+
+    def _validate_kind(self, kind: Kind, new: dict[str, Any]) -> builtins.list[FieldError]:
+        """kind.validate, memoized by the kind's `validation_key` (the bytes of every field the
+        validator reads), so that replicas stamped from one template are validated once."""
+        key_fn = kind.extra.get("validation_key")
+        if key_fn is None:
+            return kind.validate(new)
+        key = (kind.kind, key_fn(new))
+        errs = self._validation_memo.get(key)
+        if errs is None:
+            errs = kind.validate(new)
+            if len(self._validation_memo) >= VALIDATION_MEMO_SIZE:
+                self._validation_memo.clear()
+            self._validation_memo[key] = errs
+        return builtins.list(errs)
 
     def _notify(self, verb: str, kind: Kind, obj: Any) -> None:
         for fn in self._observers:
@@ -600,6 +633,7 @@ class ApiServer:
         res = self.store.txn([Compare(key, "mod", "=", kv.mod_revision)], [Delete(key)])
         if not res.succeeded:
             raise conflict(k.plural, k.group, kv.value["metadata"]["name"], OBJECT_MODIFIED)
+        self._count_write(key)
         from sim.apiserver.watch import with_resource_version
 
         last = with_resource_version(kv.value, str(res.revision))

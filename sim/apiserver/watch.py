@@ -82,18 +82,21 @@ class ApiWatch:
             return False
         return True
 
-    def deliver(self, cur: Any, prev: Any, deleted: Any) -> None:
+    def deliver(self, cur: Any, prev: Any, events: _Events) -> None:
         """Turn one change into at most one event for this watch."""
-        if deleted is not None:
-            if self.matches(deleted):
-                self.send(ApiWatchEvent(DELETED, deleted))
+        if self.namespace is None and self.labels is None and self.fields is None:
+            self.send(events.modified() if prev is not None else events.added())
             return
         cur_ok = self.matches(cur)
         prev_ok = prev is not None and self.matches(prev)
         if cur_ok:
-            self.send(ApiWatchEvent(MODIFIED if prev_ok else ADDED, cur))
+            self.send(events.modified() if prev_ok else events.added())
         elif prev_ok:
             self.send(ApiWatchEvent(DELETED, cur))
+
+    def deliver_deleted(self, deleted: Any, event: ApiWatchEvent) -> None:
+        if self.matches(deleted):
+            self.send(event)
 
     def cancel(self) -> None:
         if self.active:
@@ -152,7 +155,28 @@ class KindHub:
             if nodes:
                 targets = targets + [w for n in sorted(nodes) for w in self._by_node[n]]
         if targets:
-            _dispatch(ev, list(targets))
+            _dispatch(ev, targets)
+
+
+class _Events:
+    """The ADDED and MODIFIED events of one change, built once and shared by every watch."""
+
+    __slots__ = ("obj", "_added", "_modified")
+
+    def __init__(self, obj: Any):
+        self.obj = obj
+        self._added: ApiWatchEvent | None = None
+        self._modified: ApiWatchEvent | None = None
+
+    def added(self) -> ApiWatchEvent:
+        if self._added is None:
+            self._added = ApiWatchEvent(ADDED, self.obj)
+        return self._added
+
+    def modified(self) -> ApiWatchEvent:
+        if self._modified is None:
+            self._modified = ApiWatchEvent(MODIFIED, self.obj)
+        return self._modified
 
 
 def _dispatch(ev: WatchEvent, watches: list[ApiWatch]) -> None:
@@ -161,12 +185,13 @@ def _dispatch(ev: WatchEvent, watches: list[ApiWatch]) -> None:
         if prev is None:
             return
         deleted = with_resource_version(prev, str(ev.kv.mod_revision))
+        event = ApiWatchEvent(DELETED, deleted)
         for w in watches:
             if w.active:
-                w.deliver(None, None, deleted)
+                w.deliver_deleted(deleted, event)
         return
-    cur = ev.kv.value
     prev = ev.prev_kv.value if ev.prev_kv else None
+    events = _Events(ev.kv.value)
     for w in watches:
         if w.active:
-            w.deliver(cur, prev, None)
+            w.deliver(ev.kv.value, prev, events)

@@ -43,6 +43,7 @@ class Clock:
         self.speed = speed
         self.epoch = epoch
         self._epoch_s = _parse_epoch(epoch)
+        self._ts_cache: tuple[int, str] = (-1, "")
         self.env: simpy.Environment
         if realtime:
             self.env = simpy.rt.RealtimeEnvironment(factor=1.0 / speed, strict=False)
@@ -80,9 +81,11 @@ class Clock:
 
     def timestamp(self, at_s: float | None = None) -> str:
         """RFC 3339 rendering (second precision, as metav1.Time) of a simulated instant."""
-        t = self.now if at_s is None else at_s
-        instant = _dt.datetime.fromtimestamp(self._epoch_s + int(t), tz=_dt.UTC)
-        return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+        t = int(self.now if at_s is None else at_s)
+        if t != self._ts_cache[0]:
+            instant = _dt.datetime.fromtimestamp(self._epoch_s + t, tz=_dt.UTC)
+            self._ts_cache = (t, instant.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return self._ts_cache[1]
 
     def micro_timestamp(self, at_s: float | None = None) -> str:
         """RFC 3339 with microseconds, as metav1.MicroTime (Lease renewTime, Event eventTime)."""

@@ -67,6 +67,7 @@ class MemoryStore:
         self._revision = 1  # etcd starts at revision 1 with an empty keyspace
         self._compact_revision = 0
         self._keys: SortedList = SortedList()
+        self._dead: SortedList = SortedList()  # keys whose newest version is a tombstone
         self._history: dict[str, list[KeyValue]] = {}
         self._log: list[WatchEvent] = []
         self._log_revs: list[int] = []
@@ -83,7 +84,7 @@ class MemoryStore:
 
     def __len__(self) -> int:
         """Live keys at the current revision."""
-        return sum(1 for k in self._keys if not self._history[k][-1].is_tombstone)
+        return len(self._keys) - len(self._dead)
 
     # -- reads -----------------------------------------------------------------------------
     def _check_revision(self, revision: int | None) -> int:
@@ -126,6 +127,8 @@ class MemoryStore:
             kv = self._at(key, rev)
             kvs = [kv] if kv is not None else []
             return RangeResult([] if count_only else kvs, False, len(kvs), rev)
+        if rev == self._revision:
+            return self._range_current(key, range_end, limit, count_only)
         out: list[KeyValue] = []
         count = 0
         at = self._at
@@ -138,6 +141,27 @@ class MemoryStore:
                 out.append(kv)
         more = limit > 0 and count > limit
         return RangeResult(out, more, count, rev)
+
+    def _live_count(self, key: str, range_end: str) -> int:
+        keys, dead = self._keys, self._dead
+        total = keys.bisect_left(range_end) - keys.bisect_left(key)
+        return total - (dead.bisect_left(range_end) - dead.bisect_left(key))
+
+    def _range_current(self, key: str, range_end: str, limit: int, count_only: bool) -> RangeResult:
+        """At the current revision: O(log n + limit), the count from the indexes."""
+        count = self._live_count(key, range_end)
+        out: list[KeyValue] = []
+        if not count_only:
+            history = self._history
+            for k in self._keys.irange(key, range_end, inclusive=(True, False)):
+                latest = history[k][-1]
+                if latest.value is None:
+                    continue
+                if limit > 0 and len(out) >= limit:
+                    break
+                out.append(latest)
+        more = limit > 0 and count > limit
+        return RangeResult(out, more, count, self._revision)
 
     # -- writes ----------------------------------------------------------------------------
     def txn(
@@ -208,9 +232,12 @@ class MemoryStore:
             self._history[kv.key] = [kv]
             self._keys.add(kv.key)
         else:
+            if versions[-1].value is None:
+                self._dead.remove(kv.key)
             versions.append(kv)
             self._dirty[kv.key] = None
         if kv.value is None:
+            self._dead.add(kv.key)
             self._dirty[kv.key] = None
 
     # -- watch -----------------------------------------------------------------------------
@@ -270,6 +297,7 @@ class MemoryStore:
             if not keep:
                 del self._history[key]
                 self._keys.remove(key)
+                self._dead.remove(key)
                 continue
             self._history[key] = keep
             if len(keep) > 1 or keep[-1].value is None:

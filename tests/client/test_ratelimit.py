@@ -144,6 +144,14 @@ def test_exponential_never_overflows(base_s, max_s, warmup, expected_s):
     assert limiter.num_requeues("k") == warmup + 1
 
 
+def test_max_of_asks_every_limiter_even_when_one_already_answered_worse():
+    clock = Clock()
+    bucket = BucketRateLimiter(qps=1, burst=1, clock=clock)
+    limiter = MaxOfRateLimiter(ItemFastSlowRateLimiter(10.0, 10.0, 0), bucket)
+    assert [limiter.when("a"), limiter.when("b")] == [10.0, 10.0]
+    assert bucket.tokens() == pytest.approx(-1.0)  # both retries spent a token
+
+
 def test_with_max_wait_caps_the_inner_answer():
     limiter = WithMaxWaitRateLimiter(_StepRateLimiter(5 * MS, 1000.0, 100), 500.0)
     assert [limiter.when(i) for i in range(100)] == [5 * MS] * 100

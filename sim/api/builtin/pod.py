@@ -37,6 +37,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from sim.api.errors import (
     NOT_FOUND,
     FieldError,
@@ -2575,11 +2577,27 @@ def _sum_positive(
     return found
 
 
+_QOS_MEMO: dict[bytes, str] = {}
+_QOS_MEMO_SIZE = 4096
+
+
 def compute_pod_qos(pod: Mapping[str, Any]) -> str:
     """ComputePodQOS: Guaranteed, Burstable or BestEffort from cpu/memory requests and limits
-    of regular and init containers (ephemeral containers cannot set resources)."""
+    of regular and init containers (ephemeral containers cannot set resources). Memoized by
+    the containers' resources: replicas of one template share the answer."""
     spec = _map(pod.get("spec"))
     containers = _items(spec.get("containers")) + _items(spec.get("initContainers"))
+    key = orjson.dumps([_map(c).get("resources") for c in containers])
+    qos = _QOS_MEMO.get(key)
+    if qos is None:
+        qos = _compute_qos(containers)
+        if len(_QOS_MEMO) >= _QOS_MEMO_SIZE:
+            _QOS_MEMO.clear()
+        _QOS_MEMO[key] = qos
+    return qos
+
+
+def _compute_qos(containers: list[Any]) -> str:
     requests: dict[str, Quantity] = {}
     limits: dict[str, Quantity] = {}
     _sum_positive(containers, "requests", requests)
@@ -3013,6 +3031,13 @@ def validate_pod_binding(binding: Mapping[str, Any]) -> Errs:
     return errs
 
 
+def pod_validation_key(pod: Mapping[str, Any]) -> bytes:
+    """Everything validate_pod reads (annotations and spec), as bytes: pods stamped from one
+    template validate once (the apiserver memoizes validate by this key)."""
+    meta = _map(pod.get("metadata"))
+    return orjson.dumps([meta.get("annotations"), pod.get("spec")])
+
+
 POD = Kind(
     kind="Pod",
     group="",
@@ -3030,6 +3055,7 @@ POD = Kind(
     validate_update=validate_pod_update,
     validate_status_update=validate_pod_status_update,
     extra={
+        "validation_key": pod_validation_key,
         "validate_create": validate_pod_create_only,
         "validate_binding": validate_pod_binding,
         "qos_class": pod_qos_class,

@@ -7,6 +7,7 @@ k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go (labels, label sel
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -128,6 +129,11 @@ def inclusive_range_error(lo: int, hi: int) -> str:
 
 
 def is_dns1123_label(value: str) -> list[str]:
+    return list(_is_dns1123_label(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_dns1123_label(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
         errs.append(max_len_error(DNS1123_LABEL_MAX))
@@ -136,28 +142,43 @@ def is_dns1123_label(value: str) -> list[str]:
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(_DNS1123_LABEL_MSG, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
-    return errs
+    return tuple(errs)
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
+    return list(_is_dns1123_subdomain(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_dns1123_subdomain(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
     if not _dns1123_subdomain_re.match(value):
         errs.append(regex_error(_DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return errs
+    return tuple(errs)
 
 
 def is_dns1035_label(value: str) -> list[str]:
+    return list(_is_dns1035_label(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_dns1035_label(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
         errs.append(max_len_error(DNS1123_LABEL_MAX))
     if not _dns1035_label_re.match(value):
         errs.append(regex_error(_DNS1035_LABEL_MSG, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
-    return errs
+    return tuple(errs)
 
 
 def is_qualified_name(value: str) -> list[str]:
+    return list(_is_qualified_name(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_qualified_name(value: str) -> tuple[str, ...]:
     errs: list[str] = []
     parts = value.split("/")
     if len(parts) == 1:
@@ -169,11 +190,11 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return [
+        return (
             "a qualified name "
             + regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+        )
     if not name:
         errs.append("name part " + empty_error())
     elif len(name) > QUALIFIED_NAME_MAX:
@@ -183,16 +204,21 @@ def is_qualified_name(value: str) -> list[str]:
             "name part "
             + regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
-    return errs
+    return tuple(errs)
 
 
 def is_valid_label_value(value: str) -> list[str]:
+    return list(_is_valid_label_value(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_valid_label_value(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > LABEL_VALUE_MAX:
         errs.append(max_len_error(LABEL_VALUE_MAX))
     if not _label_value_re.match(value):
         errs.append(regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
+    return tuple(errs)
 
 
 def is_c_identifier(value: str) -> list[str]:

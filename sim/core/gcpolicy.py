@@ -1,0 +1,27 @@
+"""Garbage-collector tuning for a simulation's heap.
+
+A simulated cluster holds hundreds of thousands of long-lived, acyclic, read-only objects (every
+stored object version, shared by all caches). CPython's default thresholds (700, 10, 10) rescan
+that heap for cycles so often that collection costs more than the API server's own work (about
+a third of each create at 20,000 pods). Raising the older generations' thresholds to 100 keeps
+young-object collection as it is and makes full collections rare; reference counting still frees
+everything that is not in a cycle at once. `Cluster` applies this once per process unless told
+not to (`Cluster(tune_gc=False)`).
+"""
+
+from __future__ import annotations
+
+import gc
+
+SIMULATION_THRESHOLDS = (700, 100, 100)
+_applied = False
+
+
+def tune_gc_for_simulation() -> None:
+    global _applied
+    if _applied:
+        return
+    g0, g1, g2 = gc.get_threshold()
+    want0, want1, want2 = SIMULATION_THRESHOLDS
+    gc.set_threshold(max(g0, want0), max(g1, want1), max(g2, want2))
+    _applied = True
