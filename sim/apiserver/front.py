@@ -252,6 +252,23 @@ class InProcessClient:
             ),
         )
 
+    def bind(
+        self, name: str, binding: Mapping[str, Any], *, namespace: str | None = None
+    ) -> simpy.Event:
+        return self._call(
+            "create", lambda: self.server.bind(name, binding, namespace=namespace, user=self.user)
+        )
+
+    def evict(
+        self, name: str, *, namespace: str | None = None, grace_period_seconds: int | None = None
+    ) -> simpy.Event:
+        return self._call(
+            "create",
+            lambda: self.server.evict(
+                name, namespace=namespace, grace_period_seconds=grace_period_seconds, user=self.user
+            ),
+        )
+
     def get_scale(self, kind: str, name: str, *, namespace: str | None = None) -> simpy.Event:
         return self._call("get", lambda: self.server.get_scale(kind, name, namespace=namespace))
 

@@ -694,6 +694,81 @@ class ApiServer:
             hub = self._hubs[k.group_resource] = KindHub(k, self.store, kind_prefix(k))
         return hub
 
+    # -- pods/binding and pods/eviction ----------------------------------------------------------
+    def bind(
+        self,
+        name: str,
+        binding: Mapping[str, Any],
+        *,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        user: str = "user",
+    ) -> Any:
+        """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
+        set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
+        Returns the bound pod (upstream answers a Success Status)."""
+        k = self.kind("pods")
+        ns = self._ns(k, namespace)
+        meta = binding.get("metadata") or {}
+        if meta.get("name") and meta["name"] != name:
+            raise bad_request("name in URL does not match name in Binding object")
+        errs = k.extra["validate_binding"](binding)
+        if errs:
+            raise invalid_object("Binding", "", name, errs)
+        key = object_key(k, ns, name)
+        kv = self._get_kv(k, ns, name)
+        pod = kv.value
+        for fld, why in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
+            if meta.get(fld) and meta[fld] != pod["metadata"].get(fld):
+                raise conflict("pods/binding", "", name, f"Precondition failed: {why} mismatch")
+        target = binding["target"]["name"]
+        if pod["metadata"].get("deletionTimestamp"):
+            why = f"pod {name} is being deleted, cannot be assigned to a host"
+            raise conflict("pods/binding", "", name, why)
+        if pod["spec"].get("nodeName"):
+            why = f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"'
+            raise conflict("pods/binding", "", name, why)
+        if pod["spec"].get("schedulingGates"):
+            raise conflict(
+                "pods/binding", "", name, f"pod {name} has non-empty .spec.schedulingGates"
+            )
+        new = thaw(pod)
+        new["spec"]["nodeName"] = target
+        if meta.get("annotations"):
+            new["metadata"].setdefault("annotations", {}).update(meta["annotations"])
+        _set_condition(new, "PodScheduled", "True", self.clock.timestamp())
+        if dry_run:
+            return freeze(new)
+        stored = self._commit(key, new, kv.mod_revision)
+        if stored is None:
+            raise conflict("pods", "", name, OBJECT_MODIFIED)
+        self._record(user, "bind", k, stored, f"node={target}")
+        self._notify("bind", k, stored)
+        return stored
+
+    def evict(
+        self,
+        name: str,
+        *,
+        namespace: str | None = None,
+        grace_period_seconds: int | None = None,
+        dry_run: bool = False,
+        user: str = "user",
+    ) -> Any:
+        """POST pods/<name>/eviction (pkg/registry/core/pod/storage/eviction.go): a delete that
+        respects PodDisruptionBudgets (none exist until that kind is added: always allowed)."""
+        k = self.kind("pods")
+        ns = self._ns(k, namespace)
+        self._get_kv(k, ns, name)
+        return self.delete(
+            k,
+            name,
+            namespace=ns,
+            grace_period_seconds=grace_period_seconds,
+            dry_run=dry_run,
+            user=user,
+        )
+
     # -- scale subresource --------------------------------------------------------------------
     def get_scale(self, kind: str | Kind, name: str, *, namespace: str | None = None) -> Any:
         k = self.kind(kind)
@@ -729,3 +804,17 @@ class ApiServer:
         new = scale[1](thaw(cur), {"spec": {"replicas": replicas}})
         updated = self.update(k, new, namespace=namespace, user=user)
         return freeze(scale[0](updated))
+
+
+def _set_condition(obj: dict[str, Any], type_: str, status: str, now: str) -> None:
+    """podutil.UpdatePodCondition: the transition time moves only when the status changes."""
+    conditions = obj.setdefault("status", {}).setdefault("conditions", [])
+    for c in conditions:
+        if c.get("type") == type_:
+            if c.get("status") != status:
+                c["lastTransitionTime"] = now
+            c["status"] = status
+            return
+    conditions.append(
+        {"type": type_, "status": status, "lastProbeTime": None, "lastTransitionTime": now}
+    )

@@ -100,6 +100,16 @@ class Client(Protocol):
         field_selector: str | None = None,
     ) -> simpy.Event: ...
 
+    def bind(
+        self, name: str, binding: Mapping[str, Any], *, namespace: str | None = None
+    ) -> simpy.Event:
+        """POST pods/<name>/binding with a v1 Binding ({"target": {"kind": "Node", "name": n}})."""
+
+    def evict(
+        self, name: str, *, namespace: str | None = None, grace_period_seconds: int | None = None
+    ) -> simpy.Event:
+        """POST pods/<name>/eviction."""
+
     def get_scale(self, kind: str, name: str, *, namespace: str | None = None) -> simpy.Event: ...
 
     def update_scale(

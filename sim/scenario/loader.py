@@ -36,6 +36,8 @@ from sim.scenario.model import NodePool, Scenario, TimelineAction
 
 API_VERSION = "kubesim.io/v1alpha1"
 TIMELINE_VERBS = ("apply", "delete", "scale")
+# spec.cluster sections that components read and validate themselves
+COMPONENT_SECTIONS = ("scheduler", "controllerManager", "kubelet", "network", "images")
 
 
 class ScenarioError(ValueError):
@@ -154,6 +156,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base: Path | None =
     seed = r.integer(spec.get("seed", 0), "spec.seed")
     duration_s = r.duration(spec.get("duration", "10m"), "spec.duration")
     cluster = r.mapping(spec.get("cluster"), "spec.cluster", required=False)
+    unknown = sorted(set(cluster) - {"nodePools", "apiserver", *COMPONENT_SECTIONS})
+    if unknown:
+        raise r.fail(
+            f"spec.cluster.{unknown[0]}",
+            "unknown field (expected nodePools, apiserver, " + ", ".join(COMPONENT_SECTIONS) + ")",
+        )
+    components = {k: cluster[k] for k in COMPONENT_SECTIONS if k in cluster}
     pools = tuple(
         _node_pool(r, p, f"spec.cluster.nodePools[{i}]")
         for i, p in enumerate(r.seq(cluster.get("nodePools"), "spec.cluster.nodePools"))
@@ -170,7 +179,9 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base: Path | None =
         _action(r, a, f"spec.timeline[{i}]", duration_s)
         for i, a in enumerate(r.seq(spec.get("timeline"), "spec.timeline"))
     )
-    return Scenario(name, seed, duration_s, pools, tuple(manifests), timeline, latency, source)
+    return Scenario(
+        name, seed, duration_s, pools, tuple(manifests), timeline, latency, source, components
+    )
 
 
 def file_stem(source: str) -> str:

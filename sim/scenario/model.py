@@ -118,3 +118,6 @@ class Scenario:
     timeline: tuple[TimelineAction, ...]
     latency: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    # spec.cluster sections owned by components (scheduler, controllerManager, kubelet, network,
+    # images), passed through raw; each component validates its own section when installed.
+    components: dict[str, Any] = field(default_factory=dict)

@@ -400,3 +400,44 @@ class TestScale:
         with pytest.raises(ApiError) as e:
             cluster.api.update_scale("deployments", "web", -1)
         assert status_of(e)["code"] == 422
+
+
+class TestBindingAndEviction:
+    def test_binding_sets_node_once_and_marks_scheduled(self, cluster: Cluster) -> None:
+        cluster.run(until=5)
+        cluster.api.create("pods", pod("a"))
+        b = {
+            "apiVersion": "v1",
+            "kind": "Binding",
+            "metadata": {"name": "a"},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": "n1"},
+        }
+        p = cluster.api.bind("a", b, user="default-scheduler")
+        assert p["spec"]["nodeName"] == "n1"
+        cond = [c for c in p["status"]["conditions"] if c["type"] == "PodScheduled"]
+        assert cond == [
+            {
+                "type": "PodScheduled",
+                "status": "True",
+                "lastProbeTime": None,
+                "lastTransitionTime": "2025-01-01T00:00:05Z",
+            }
+        ]
+        with pytest.raises(ApiError) as e:
+            cluster.api.bind("a", {**b, "target": {"kind": "Node", "name": "n2"}})
+        assert status_of(e)["code"] == 409
+        assert status_of(e)["message"] == (
+            'Operation cannot be fulfilled on pods/binding "a": pod a is already assigned to node "n1"'
+        )
+
+    def test_binding_without_target_is_invalid(self, cluster: Cluster) -> None:
+        cluster.api.create("pods", pod("a"))
+        with pytest.raises(ApiError) as e:
+            cluster.api.bind("a", {"metadata": {"name": "a"}, "target": {}})
+        assert status_of(e)["code"] == 422
+        assert status_of(e)["message"] == 'Binding "a" is invalid: target.name: Required value'
+
+    def test_eviction_deletes_gracefully(self, cluster: Cluster) -> None:
+        cluster.api.create("pods", pod("a", node="n1"))
+        p = cluster.api.evict("a")
+        assert p["metadata"]["deletionGracePeriodSeconds"] == 30
