@@ -1,1 +1,22 @@
-"""apiserver."""
+"""sim.apiserver: the API server core (no transport), admission, watch fan-out, patches, and the
+in-process front with modelled latency."""
+
+from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
+from sim.apiserver.front import InProcessClient, InProcessWatchStream, Latency
+from sim.apiserver.patch import PatchError, apply_patch
+from sim.apiserver.server import ApiServer
+from sim.apiserver.watch import ApiWatch, ApiWatchEvent
+
+__all__ = [
+    "AdmissionPlugin",
+    "ApiServer",
+    "ApiWatch",
+    "ApiWatchEvent",
+    "Attributes",
+    "InProcessClient",
+    "InProcessWatchStream",
+    "Latency",
+    "PatchError",
+    "apply_patch",
+    "default_chain",
+]

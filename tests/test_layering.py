@@ -1,0 +1,89 @@
+"""Layering kept honest: lower layers never import higher ones (STYLE.md).
+
+core < api < store < apiserver < client < {scheduler, controllers, kubelet, network}
+< scenario < cluster, cli. runtime_adapters sits beside client: the kubelet may use it, and only
+the composition root (cluster, cli) may import a Docker adapter. Imports under
+`if TYPE_CHECKING:` do not count.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RANK = {
+    "sim.core": 0,
+    "sim.api": 1,
+    "sim.store": 2,
+    "sim.apiserver": 3,
+    "sim.client": 4,
+    "runtime_adapters": 4,
+    "sim.scheduler": 5,
+    "sim.controllers": 5,
+    "sim.kubelet": 5,
+    "sim.network": 5,
+    "sim.scenario": 6,
+    "sim.cluster": 7,
+    "sim.cli": 7,
+    "sim": 7,  # the package root re-exports the public API
+}
+PEERS_MAY_NOT_IMPORT_EACH_OTHER = {"sim.scheduler", "sim.controllers", "sim.kubelet"}
+
+
+def layer_of(module: str) -> str | None:
+    best = None
+    for name in RANK:
+        if module == name or module.startswith(name + "."):
+            if best is None or len(name) > len(best):
+                best = name
+    return best
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text())
+    type_checking: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for sub in ast.walk(node):
+                type_checking.add(id(sub))
+    out = []
+    for node in ast.walk(tree):
+        if id(node) in type_checking:
+            continue
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.lineno, node.module))
+    return out
+
+
+SOURCES = sorted(p for base in ("sim", "runtime_adapters") for p in (ROOT / base).rglob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[module_name(p) for p in SOURCES])
+def test_module_imports_only_lower_layers(path: Path) -> None:
+    me = module_name(path)
+    my_layer = layer_of(me)
+    assert my_layer is not None, f"{me} belongs to no layer: add it to RANK"
+    for line, target in imports(path):
+        their_layer = layer_of(target)
+        if their_layer is None or their_layer == my_layer:
+            continue
+        where = f"{path.relative_to(ROOT)}:{line} imports {target}"
+        if me != "sim" and their_layer != "sim":
+            assert RANK[their_layer] <= RANK[my_layer], f"upward import: {where}"
+        if my_layer in PEERS_MAY_NOT_IMPORT_EACH_OTHER:
+            assert their_layer not in PEERS_MAY_NOT_IMPORT_EACH_OTHER, f"peer import: {where}"
+        if "docker" in target.split(".") and target.startswith("runtime_adapters"):
+            assert my_layer in ("sim.cluster", "sim.cli"), f"only the root imports Docker: {where}"
