@@ -1,6 +1,8 @@
 """sim.core: the clock, named random streams and the trace recorder."""
 
 from sim.core.clock import DEFAULT_EPOCH, Clock
+from sim.core.durations import format_duration, parse_duration
+from sim.core.errors import ConfigError
 from sim.core.rand import NAME_ALPHABET, RandomStream, RandomStreams, stream_seed
 from sim.core.trace import TraceRecord, TraceRecorder, canonical_line
 
@@ -8,10 +10,13 @@ __all__ = [
     "DEFAULT_EPOCH",
     "NAME_ALPHABET",
     "Clock",
+    "ConfigError",
     "RandomStream",
     "RandomStreams",
     "TraceRecord",
     "TraceRecorder",
     "canonical_line",
+    "format_duration",
+    "parse_duration",
     "stream_seed",
 ]

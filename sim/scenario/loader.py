@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from sim.api.quantity import QuantityError, parse_quantity
+from sim.core.errors import ConfigError
 from sim.scenario.durations import parse_duration
 from sim.scenario.model import NodePool, Scenario, TimelineAction
 
@@ -40,8 +41,7 @@ TIMELINE_VERBS = ("apply", "delete", "scale")
 COMPONENT_SECTIONS = ("scheduler", "controllerManager", "kubelet", "network", "images")
 
 
-class ScenarioError(ValueError):
-    """A malformed scenario: `<file>: <field>: <what was expected>`."""
+ScenarioError = ConfigError  # a malformed scenario: `<file>: <field>: <what was expected>`
 
 
 class _Reader:
