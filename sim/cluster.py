@@ -78,6 +78,7 @@ class Cluster:
         trace_sink: IO[bytes] | None = None,
         compaction_interval_s: float = COMPACTION_INTERVAL_S,
         tune_gc: bool = True,
+        controller_manager: Mapping[str, Any] | bool | None = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
@@ -94,6 +95,12 @@ class Cluster:
         self._bootstrap()
         for pool in node_pools:
             self.add_node_pool(pool)
+        self.controllers: Any = None
+        if controller_manager is not False:
+            from sim.controllers import install as install_controllers
+
+            cfg = None if controller_manager in (None, True) else dict(controller_manager)  # type: ignore[arg-type]
+            self.controllers = install_controllers(self, cfg)
         if compaction_interval_s > 0:
             self.clock.process(self._compactor(compaction_interval_s))
 
@@ -105,6 +112,7 @@ class Cluster:
         from sim.scenario.loader import load_scenario
 
         scenario = path if isinstance(path, Scenario) else load_scenario(path)
+        kwargs.setdefault("controller_manager", scenario.components.get("controllerManager"))
         c = cls(
             seed=scenario.seed if seed is None else seed,
             node_pools=scenario.node_pools,

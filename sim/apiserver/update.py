@@ -146,6 +146,13 @@ class ApiUpdates(ApiCore):
             ) or []
         else:
             out["status"] = new.get("status", {})
+            # Some status strategies keep metadata from the request too (deploymentStatusStrategy
+            # keeps annotations: the controller writes the revision annotation this way).
+            for fld in k.extra.get("status_update_metadata", ()):
+                if fld in new["metadata"]:
+                    out["metadata"][fld] = new["metadata"][fld]
+                else:
+                    out["metadata"].pop(fld, None)
         rv = new["metadata"].get("resourceVersion")
         if rv:
             out["metadata"]["resourceVersion"] = rv

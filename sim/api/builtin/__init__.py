@@ -30,6 +30,10 @@ BUILTIN_KINDS = (
 
 for _kind in (DEPLOYMENT, REPLICASET):
     _kind.extra["scale"] = (get_scale, apply_scale)
+# pkg/registry/apps/deployment/strategy.go deploymentStatusStrategy.PrepareForUpdate keeps the
+# request's metadata but for labels; replicaSetStatusStrategy keeps all of it.
+DEPLOYMENT.extra["status_update_metadata"] = ("annotations",)
+REPLICASET.extra["status_update_metadata"] = ("labels", "annotations")
 
 for _kind in BUILTIN_KINDS:
     REGISTRY.register(_kind)
