@@ -191,5 +191,14 @@ def _exists(cluster: Any, kind: str, name: str) -> bool:
         return False
 
 
+def _add_component_commands() -> None:
+    from sim.http.serve import serve
+
+    main.add_command(serve)
+
+
+_add_component_commands()
+
+
 if __name__ == "__main__":
     main()

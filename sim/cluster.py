@@ -27,7 +27,7 @@ from sim.apiserver.patch import merge_key_for
 from sim.apiserver.server import ApiServer
 from sim.client.apply import apply_patch, with_last_applied
 from sim.client.informer import SharedInformerFactory
-from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.core import DEFAULT_EPOCH, Clock, RandomStreams, TraceRecorder
 from sim.core.gcpolicy import tune_gc_for_simulation
 from sim.scenario.model import NodePool, Scenario, TimelineAction
 from sim.store import MemoryStore
@@ -78,12 +78,13 @@ class Cluster:
         trace_sink: IO[bytes] | None = None,
         compaction_interval_s: float = COMPACTION_INTERVAL_S,
         tune_gc: bool = True,
+        epoch: str = DEFAULT_EPOCH,
         controller_manager: Mapping[str, Any] | bool | None = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
         self.seed = int(seed)
-        self.clock = Clock(realtime=realtime, speed=speed)
+        self.clock = Clock(realtime=realtime, speed=speed, epoch=epoch)
         self.streams = RandomStreams(self.seed)
         self.trace = TraceRecorder(lambda: self.clock.now, keep=keep_trace, sink=trace_sink)
         self.store = MemoryStore()

@@ -28,6 +28,7 @@ RANK = {
     "sim.scenario": 6,
     "sim.cluster": 7,
     "sim.cli": 7,
+    "sim.http": 7,  # the HTTP front and `kubesim serve` assemble a whole cluster
     "sim": 7,  # the package root re-exports the public API
 }
 PEERS_MAY_NOT_IMPORT_EACH_OTHER = {"sim.scheduler", "sim.controllers", "sim.kubelet"}

@@ -321,7 +321,7 @@ class ApiCore:
         try:
             return parse_selector(text)
         except ValueError as e:
-            raise bad_request(f"unable to parse requirement: {e}") from None
+            raise bad_request(str(e)) from None
 
     def _fields(self, kind: Kind, text: str | None) -> Any:
         if not text:

@@ -109,9 +109,9 @@ class InProcessWatchStream:
     def next(self) -> simpy.Event:
         if self._waiter is not None:
             raise RuntimeError("only one reader may wait on a watch stream")
-        self._waiter = self._clock.event()
-        self._wake()
-        return self._waiter
+        waiter = self._waiter = self._clock.event()
+        self._wake()  # may hand the waiter its batch at once (and forget it)
+        return waiter
 
     def close_with(self, error: ApiError) -> None:
         """Server-side end of the watch (a fault, or compaction of a slow watcher)."""
