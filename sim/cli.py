@@ -192,9 +192,19 @@ def _exists(cluster: Any, kind: str, name: str) -> bool:
 
 
 def _add_component_commands() -> None:
+    from sim.cluster import Cluster
     from sim.http.serve import serve
+    from sim.scheduler.cli import explain_cmd, make_compare_command
 
     main.add_command(serve)
+    main.add_command(explain_cmd)
+    main.add_command(
+        make_compare_command(
+            lambda seed: Cluster(
+                seed=seed, keep_trace=False, controller_manager=False, scheduler=False
+            )
+        )
+    )
 
 
 _add_component_commands()

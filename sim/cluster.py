@@ -80,6 +80,8 @@ class Cluster:
         tune_gc: bool = True,
         epoch: str = DEFAULT_EPOCH,
         controller_manager: Mapping[str, Any] | bool | None = None,
+        scheduler: Mapping[str, Any] | bool | None = None,
+        scheduler_base_dir: str | Path | None = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
@@ -102,6 +104,12 @@ class Cluster:
 
             cfg = None if controller_manager in (None, True) else dict(controller_manager)  # type: ignore[arg-type]
             self.controllers = install_controllers(self, cfg)
+        self.scheduler: Any = None
+        if scheduler is not False:
+            from sim.scheduler import install as install_scheduler
+
+            sched_cfg = None if scheduler in (None, True) else dict(scheduler)  # type: ignore[arg-type]
+            self.scheduler = install_scheduler(self, sched_cfg, base_dir=scheduler_base_dir)
         if compaction_interval_s > 0:
             self.clock.process(self._compactor(compaction_interval_s))
 
@@ -114,6 +122,9 @@ class Cluster:
 
         scenario = path if isinstance(path, Scenario) else load_scenario(path)
         kwargs.setdefault("controller_manager", scenario.components.get("controllerManager"))
+        kwargs.setdefault("scheduler", scenario.components.get("scheduler"))
+        if scenario.source:
+            kwargs.setdefault("scheduler_base_dir", Path(scenario.source).parent)
         c = cls(
             seed=scenario.seed if seed is None else seed,
             node_pools=scenario.node_pools,

@@ -15,9 +15,14 @@ settings.register_profile("dev", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def bare_cluster(seed: int = 7, **kwargs: Any) -> Cluster:
+    """The API machinery alone: no controllers, no scheduler (for tests of the API and client)."""
+    return Cluster(seed=seed, controller_manager=False, scheduler=False, **kwargs)
+
+
 @pytest.fixture
 def cluster() -> Cluster:
-    return Cluster(seed=7)
+    return bare_cluster()
 
 
 def pod(

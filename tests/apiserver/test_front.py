@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from sim import ApiError, Cluster
+from sim import ApiError
 from sim.apiserver.front import Latency
-from tests.conftest import pod
+from tests.conftest import bare_cluster, pod
 
 
 def test_a_request_completes_after_its_verbs_latency() -> None:
-    c = Cluster(seed=1, latency=Latency(create_s=0.25, get_s=0.1))
+    c = bare_cluster(seed=1, latency=Latency(create_s=0.25, get_s=0.1))
     client = c.client("tester")
     times: dict[str, float] = {}
 
@@ -31,7 +31,7 @@ def test_a_request_completes_after_its_verbs_latency() -> None:
 
 
 def test_errors_raise_at_the_yield() -> None:
-    c = Cluster(seed=1)
+    c = bare_cluster(seed=1)
     client = c.client("tester")
     caught: list[int] = []
 
@@ -47,7 +47,7 @@ def test_errors_raise_at_the_yield() -> None:
 
 
 def test_watch_events_arrive_after_the_delay_in_one_batch() -> None:
-    c = Cluster(seed=1, latency=Latency(watch_delay_s=0.5))
+    c = bare_cluster(seed=1, latency=Latency(watch_delay_s=0.5))
     client = c.client("watcher")
     batches: list[tuple[float, list[str]]] = []
 

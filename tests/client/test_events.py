@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim import Cluster
-from tests.conftest import pod
+from tests.conftest import bare_cluster, pod
 
 
 def events(c: Cluster) -> list[dict]:
@@ -11,7 +11,7 @@ def events(c: Cluster) -> list[dict]:
 
 
 def test_repeated_event_bumps_count_instead_of_creating() -> None:
-    c = Cluster(seed=1)
+    c = bare_cluster(seed=1)
     p = c.api.create("pods", pod("a"))
     from sim.client.events import EventRecorder
 
@@ -33,7 +33,7 @@ def test_repeated_event_bumps_count_instead_of_creating() -> None:
 
 
 def test_more_than_ten_similar_messages_are_combined() -> None:
-    c = Cluster(seed=1)
+    c = bare_cluster(seed=1)
     p = c.api.create("pods", pod("a"))
     from sim.client.events import EventRecorder
 
@@ -47,7 +47,7 @@ def test_more_than_ten_similar_messages_are_combined() -> None:
 
 
 def test_storms_are_dropped_after_a_burst_of_25() -> None:
-    c = Cluster(seed=1)
+    c = bare_cluster(seed=1)
     p = c.api.create("pods", pod("a"))
     from sim.client.events import EventRecorder
 

@@ -7,7 +7,7 @@ from typing import Any
 from sim import Cluster
 from sim.api.errors import gone
 from sim.client.informer import index_by_node_name
-from tests.conftest import pod
+from tests.conftest import bare_cluster, pod
 
 
 def handlers(log: list[tuple[str, str]]) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def test_factory_shares_one_informer_per_kind(cluster: Cluster) -> None:
 
 
 def test_resync_redelivers_cached_objects_as_updates() -> None:
-    c = Cluster(seed=1)
+    c = bare_cluster(seed=1)
     from sim.client.informer import SharedInformer
 
     inf = SharedInformer(c.client("t"), c.clock, "pods", resync_period_s=30)

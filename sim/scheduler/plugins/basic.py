@@ -1,0 +1,246 @@
+"""The small in-tree plugins: PrioritySort, SchedulingGates, NodeUnschedulable, NodeName,
+TaintToleration, NodePorts, ImageLocality, DefaultBinder.
+
+Each follows its upstream file under pkg/scheduler/framework/plugins/:
+queuesort/priority_sort.go, schedulinggates/scheduling_gates.go,
+nodeunschedulable/node_unschedulable.go, nodename/node_name.go,
+tainttoleration/taint_toleration.go, nodeports/node_ports.go, imagelocality/image_locality.go,
+defaultbinder/default_binder.go; reason strings are upstream's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from sim.scheduler.interface import (
+    MAX_NODE_SCORE,
+    CycleState,
+    NodeVerdicts,
+    Plugin,
+    passing,
+    register_plugin,
+    verdicts,
+)
+from sim.scheduler.podinfo import PodInfo, find_untolerated_taint, tolerates
+from sim.scheduler.snapshot import Snapshot
+from sim.scheduler.status import (
+    SKIP_STATUS,
+    Status,
+    unresolvable,
+)
+
+
+def default_normalize(scores: np.ndarray, reverse: bool) -> None:
+    """helper.DefaultNormalizeScore(MaxNodeScore, reverse, scores), in place."""
+    top = int(scores.max()) if len(scores) else 0
+    if top == 0:
+        if reverse:
+            scores[:] = MAX_NODE_SCORE
+        return
+    scores[:] = MAX_NODE_SCORE * scores // top
+    if reverse:
+        scores[:] = MAX_NODE_SCORE - scores
+
+
+@register_plugin("PrioritySort")
+class PrioritySort(Plugin):
+    """Higher priority first, then the earlier queue timestamp."""
+
+    def less(self, a: Any, b: Any) -> bool:
+        pa, pb = a.pod.priority, b.pod.priority
+        return pa > pb or (pa == pb and a.timestamp < b.timestamp)
+
+
+@register_plugin("SchedulingGates")
+class SchedulingGates(Plugin):
+    def pre_enqueue(self, pod: PodInfo) -> Status | None:
+        gates = pod.shape.scheduling_gates
+        if not gates:
+            return None
+        return unresolvable(f"waiting for scheduling gates: [{' '.join(gates)}]")
+
+    def events_to_register(self) -> tuple[str, ...]:
+        return ("Pod/Update",)
+
+
+UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+
+
+@register_plugin("NodeUnschedulable")
+class NodeUnschedulable(Plugin):
+    REASON = "node(s) were unschedulable"
+
+    def filter_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> NodeVerdicts:
+        if any(tolerates(t, UNSCHEDULABLE_TAINT) for t in pod.shape.tolerations):
+            return passing(len(slots))
+        return verdicts(snap.unschedulable[slots] * 2, (self.REASON,))
+
+    def events_to_register(self) -> tuple[str, ...]:
+        return ("Node/Add", "Node/Update")
+
+
+@register_plugin("NodeName")
+class NodeName(Plugin):
+    REASON = "node(s) didn't match the requested node name"
+
+    def filter_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> NodeVerdicts:
+        want = pod.node_name
+        if not want:
+            return passing(len(slots))
+        slot = snap.by_name.get(want, -1)
+        return verdicts((slots != slot) * 2, (self.REASON,))
+
+    def events_to_register(self) -> tuple[str, ...]:
+        return ("Node/Add",)
+
+
+def _taint_reason(t: Any) -> tuple[str, ...]:
+    return (f"node(s) had untolerated taint {{{t.get('key', '')}: {t.get('value', '')}}}",)
+
+
+@register_plugin("TaintToleration")
+class TaintToleration(Plugin):
+    """Filter on NoSchedule/NoExecute taints; score by PreferNoSchedule taints not tolerated."""
+
+    def filter_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> NodeVerdicts:
+        sigs = snap.taint_sig[slots]
+        if not sigs.any():
+            return passing(len(slots))
+        table: list[tuple[str, ...]] = [()]
+        bad = np.zeros(len(snap.taint_list), np.int32)
+        cache = pod.shape.cache
+        for sig in np.unique(sigs).tolist():
+            if sig == 0:
+                continue
+            key = ("TaintToleration", snap.serial, sig)
+            taint = cache.get(key, False)
+            if taint is False:
+                taint = cache[key] = find_untolerated_taint(
+                    snap.taint_list[sig], pod.shape.tolerations
+                )
+            if taint is not None:
+                bad[sig] = len(table)
+                table.append(_taint_reason(taint))
+        ids = bad[sigs]
+        return NodeVerdicts(((ids > 0) * 2).astype(np.int8), ids, table)
+
+    def pre_score(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> Status | None:
+        state.write(
+            "TaintToleration/prefer",
+            [
+                t
+                for t in pod.shape.tolerations
+                if (t.get("effect") or "") in ("", "PreferNoSchedule")
+            ],
+        )
+        return None
+
+    def score_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> np.ndarray:
+        sigs = snap.taint_sig[slots]
+        per_sig = np.zeros(len(snap.taint_list), np.int64)
+        tols = state.read("TaintToleration/prefer") or []
+        for sig in np.unique(sigs).tolist():
+            per_sig[sig] = sum(
+                1
+                for t in snap.taint_list[sig]
+                if t.get("effect") == "PreferNoSchedule" and not any(tolerates(x, t) for x in tols)
+            )
+        return per_sig[sigs]
+
+    def normalize_score(self, state: CycleState, pod: PodInfo, scores: np.ndarray) -> None:
+        default_normalize(scores, reverse=True)
+
+    def events_to_register(self) -> tuple[str, ...]:
+        return ("Node/Add", "Node/Update", "Pod/Update")
+
+
+def _port_conflict(used: dict[tuple[str, str, int], int], want: tuple[str, str, int]) -> bool:
+    """HostPortInfo.CheckConflict: 0.0.0.0 conflicts with every IP on that protocol and port."""
+    ip, proto, port = want
+    if ip == "0.0.0.0":
+        return any(p == port and pr == proto for (_i, pr, p) in used)
+    return (ip, proto, port) in used or ("0.0.0.0", proto, port) in used
+
+
+@register_plugin("NodePorts")
+class NodePorts(Plugin):
+    REASON = "node(s) didn't have free ports for the requested pod ports"
+
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot
+    ) -> tuple[None, Status | None]:
+        return None, (None if pod.shape.host_ports else SKIP_STATUS)
+
+    def filter_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> NodeVerdicts:
+        want = pod.shape.host_ports
+        codes = np.zeros(len(slots), np.int8)
+        for i, s in enumerate(slots.tolist()):
+            used = snap.nodes[s].used_ports  # type: ignore[union-attr]
+            if used and any(_port_conflict(used, w) for w in want):
+                codes[i] = 1
+        return verdicts(codes, (self.REASON,))
+
+    def events_to_register(self) -> tuple[str, ...]:
+        return ("Node/Add", "Pod/Delete")
+
+
+MB = 1024 * 1024
+MIN_THRESHOLD = 23 * MB
+MAX_CONTAINER_THRESHOLD = 1000 * MB
+
+
+@register_plugin("ImageLocality")
+class ImageLocality(Plugin):
+    """Favor nodes that already have the pod's images, scaled by how widely they are spread."""
+
+    def score_nodes(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> np.ndarray:
+        total = snap.num_nodes
+        sums = np.zeros(len(slots), np.int64)
+        present = [img for img in pod.shape.images if img in snap.image_nodes]
+        if present:
+            for i, s in enumerate(slots.tolist()):
+                ni = snap.nodes[s]
+                assert ni is not None
+                for img in present:
+                    size = ni.images.get(img)
+                    if size is not None:
+                        sums[i] += int(size * (snap.image_nodes[img] / total))
+        max_threshold = MAX_CONTAINER_THRESHOLD * pod.shape.num_containers
+        clipped = np.clip(sums, MIN_THRESHOLD, max(max_threshold, MIN_THRESHOLD))
+        if max_threshold <= MIN_THRESHOLD:
+            return np.zeros(len(slots), np.int64)
+        return MAX_NODE_SCORE * (clipped - MIN_THRESHOLD) // (max_threshold - MIN_THRESHOLD)
+
+
+@register_plugin("DefaultBinder")
+class DefaultBinder(Plugin):
+    """POST pods/<name>/binding through the scheduler's client."""
+
+    def bind(
+        self, state: CycleState, pod: PodInfo, node_name: str
+    ) -> Generator[Any, Any, Status | None]:
+        binding = {
+            "apiVersion": "v1",
+            "kind": "Binding",
+            "metadata": {"name": pod.name, "namespace": pod.namespace, "uid": pod.uid},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": node_name},
+        }
+        yield self.handle.client.bind(pod.name, binding, namespace=pod.namespace)
+        return None
