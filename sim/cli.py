@@ -201,7 +201,11 @@ def _add_component_commands() -> None:
     main.add_command(
         make_compare_command(
             lambda seed: Cluster(
-                seed=seed, keep_trace=False, controller_manager=False, scheduler=False
+                seed=seed,
+                keep_trace=False,
+                controller_manager=False,
+                scheduler=False,
+                kubelet=False,
             )
         )
     )

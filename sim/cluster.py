@@ -82,6 +82,8 @@ class Cluster:
         controller_manager: Mapping[str, Any] | bool | None = None,
         scheduler: Mapping[str, Any] | bool | None = None,
         scheduler_base_dir: str | Path | None = None,
+        kubelet: Mapping[str, Any] | bool | None = None,
+        images: Any = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
@@ -96,14 +98,20 @@ class Cluster:
         self.timeline_errors: list[str] = []
         self.scenario: Scenario | None = None
         self._bootstrap()
-        for pool in node_pools:
-            self.add_node_pool(pool)
         self.controllers: Any = None
         if controller_manager is not False:
             from sim.controllers import install as install_controllers
 
             cfg = None if controller_manager in (None, True) else dict(controller_manager)  # type: ignore[arg-type]
             self.controllers = install_controllers(self, cfg)
+        self.kubelets: Any = None
+        if kubelet is not False:
+            from sim.kubelet import install as install_kubelets
+
+            kcfg = None if kubelet in (None, True) else dict(kubelet)  # type: ignore[arg-type]
+            self.kubelets = install_kubelets(self, kcfg, images)
+        for pool in node_pools:
+            self.add_node_pool(pool)
         self.scheduler: Any = None
         if scheduler is not False:
             from sim.scheduler import install as install_scheduler
@@ -123,6 +131,8 @@ class Cluster:
         scenario = path if isinstance(path, Scenario) else load_scenario(path)
         kwargs.setdefault("controller_manager", scenario.components.get("controllerManager"))
         kwargs.setdefault("scheduler", scenario.components.get("scheduler"))
+        kwargs.setdefault("kubelet", scenario.components.get("kubelet"))
+        kwargs.setdefault("images", scenario.components.get("images"))
         if scenario.source:
             kwargs.setdefault("scheduler_base_dir", Path(scenario.source).parent)
         c = cls(
@@ -157,16 +167,22 @@ class Cluster:
             }
             self.api.create("priorityclasses", pc, user="system:apiserver")
 
-    def add_node_pool(self, pool: NodePool) -> list[dict[str, Any]]:
-        """Register the pool's Node objects (the kubelets that own them arrive with the nodes issue)."""
-        return [
-            thaw(
-                self.api.create(
-                    "nodes", pool.node_manifest(i, KUBELET_VERSION), user="node-registration"
-                )
+    def add_node_pool(self, pool: NodePool) -> list[str]:
+        """Start the pool's nodes; returns their names.
+
+        With kubelets (the default) each node is a simulated host and a kubelet, which registers
+        its Node a few milliseconds later (run the clock to see it). Without kubelets
+        (`kubelet=False`) the Node objects are written at once, as static, never-heartbeating
+        nodes, as upstream's registration would leave them."""
+        if self.kubelets is not None:
+            return list(self.kubelets.add_pool(pool))
+        names = []
+        for i in range(pool.count):
+            node = self.api.create(
+                "nodes", pool.node_manifest(i, KUBELET_VERSION), user="node-registration"
             )
-            for i in range(pool.count)
-        ]
+            names.append(node["metadata"]["name"])
+        return names
 
     def _compactor(self, interval_s: float) -> Generator[Any, Any, None]:
         """kube-apiserver's compactor: every interval, compact to the revision seen one interval ago."""

@@ -17,7 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 def bare_cluster(seed: int = 7, **kwargs: Any) -> Cluster:
     """The API machinery alone: no controllers, no scheduler (for tests of the API and client)."""
-    return Cluster(seed=seed, controller_manager=False, scheduler=False, **kwargs)
+    return Cluster(seed=seed, controller_manager=False, scheduler=False, kubelet=False, **kwargs)
 
 
 @pytest.fixture

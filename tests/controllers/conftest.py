@@ -24,7 +24,13 @@ def make_cluster(
         NodePool(f"z{z}", nodes, CAPACITY, labels={"topology.kubernetes.io/zone": f"zone-{z}"})
         for z in range(zones)
     ]
-    c = Cluster(seed=seed, node_pools=pools, controller_manager=config or True, scheduler=False)
+    c = Cluster(
+        seed=seed,
+        node_pools=pools,
+        controller_manager=config or True,
+        scheduler=False,
+        kubelet=False,
+    )
     cm = c.controllers
     k = FakeKubelet(c, **kubelet)
     return c, cm, k

@@ -66,6 +66,7 @@ def start_served(
     tmp_path: Path, *, token: str | None = None, viewer: str | None = None, **server_kw: Any
 ) -> Served:
     cluster = Cluster(seed=3, node_pools=[POOL], compaction_interval_s=0)
+    cluster.run(until=2)  # the kubelets register their Nodes
     driver = SimDriver(cluster.clock)
     driver.start_thread()
     auth = TokenAuth()

@@ -12,7 +12,9 @@ from sim.scheduler.cli import explain_cmd, make_compare_command
 from tests.scheduler.helpers import node, pod
 
 compare_cmd = make_compare_command(
-    lambda seed: Cluster(seed=seed, keep_trace=False, controller_manager=False, scheduler=False)
+    lambda seed: Cluster(
+        seed=seed, keep_trace=False, controller_manager=False, scheduler=False, kubelet=False
+    )
 )
 
 

@@ -110,7 +110,9 @@ def test_scheduler_safety(
     w: tuple[list[NodePool], list[tuple[float, str, Any]]], seed: int
 ) -> None:
     pools, actions = w
-    c = Cluster(seed=seed, node_pools=pools, controller_manager=False)
+    c = Cluster(
+        seed=seed, node_pools=pools, controller_manager=False, scheduler=False, kubelet=False
+    )
     sched = install(c, None)
     sched.decision_hooks.append(check_decision)
     bound_to: dict[str, str] = {}

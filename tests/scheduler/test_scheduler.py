@@ -18,6 +18,8 @@ def cluster(n: int = 3, cpu: str = "4", **pool: Any) -> Cluster:
     return Cluster(
         seed=3,
         controller_manager=False,
+        scheduler=False,
+        kubelet=False,
         node_pools=[NodePool("n", n, {"cpu": cpu, "memory": "16Gi", "pods": "110"}, **pool)],
     )
 
@@ -125,6 +127,8 @@ def test_second_profile_with_a_custom_plugin_is_selected_by_scheduler_name() -> 
     c = Cluster(
         seed=1,
         controller_manager=False,
+        scheduler=False,
+        kubelet=False,
         node_pools=[
             NodePool("cpu", 1, {"cpu": "2", "memory": "8Gi", "pods": "110"}),
             NodePool(

@@ -1,0 +1,166 @@
+"""The Node a kubelet registers and the status it reports.
+
+Follows pkg/kubelet/kubelet_node_status.go (initialNode, registerWithAPIServer,
+tryRegisterWithAPIServer, updateDefaultLabels) and pkg/kubelet/nodestatus/setters.go (NodeAddress,
+MachineInfo, VersionInfo, DaemonEndpoints, Images, ReadyCondition, MemoryPressureCondition,
+DiskPressureCondition, PIDPressureCondition): labels kubernetes.io/{hostname,os,arch} and their
+beta twins, the annotations the kubelet sets, capacity from the machine (the pool) with
+`pods` = maxPods, allocatable = capacity minus the default evictionHard thresholds (memory 100Mi,
+ephemeral-storage 10 %) unless the pool gives it, addresses InternalIP and Hostname, nodeInfo,
+daemonEndpoints (10250), at most 50 images (nodeStatusMaxImages) largest first, and the four
+conditions in upstream's order with upstream's reasons and messages.
+
+`status_changed` is nodeStatusHasChanged: heartbeat times do not count as a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.api.quantity import memory_bytes
+
+__all__ = [
+    "NODE_STATUS_MAX_IMAGES",
+    "allocatable_for",
+    "capacity_for",
+    "conditions",
+    "initial_node",
+    "status_changed",
+]
+
+NODE_STATUS_MAX_IMAGES = 50  # pkg/kubelet/apis/config/v1beta1/defaults.go nodeStatusMaxImages
+KUBELET_PORT = 10250
+EVICTION_HARD_MEMORY_BYTES = 100 * 1024 * 1024  # evictionHard memory.available 100Mi
+DEFAULT_EPHEMERAL_STORAGE = "100Gi"
+
+_COND = {
+    "MemoryPressure": (
+        ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        ("KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
+    ),
+    "DiskPressure": (
+        ("KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        ("KubeletHasDiskPressure", "kubelet has disk pressure"),
+    ),
+    "PIDPressure": (
+        ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        ("KubeletHasInsufficientPID", "kubelet has insufficient PID available"),
+    ),
+}
+
+
+def capacity_for(pool_capacity: Mapping[str, Any], max_pods: int) -> dict[str, str]:
+    cap = {k: str(v) for k, v in pool_capacity.items()}
+    cap.setdefault("pods", str(max_pods))
+    cap.setdefault("ephemeral-storage", DEFAULT_EPHEMERAL_STORAGE)
+    cap.setdefault("hugepages-1Gi", "0")
+    cap.setdefault("hugepages-2Mi", "0")
+    return dict(sorted(cap.items()))
+
+
+def allocatable_for(
+    capacity: Mapping[str, str], pool_allocatable: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """Capacity minus kube/system reserved (none) and the evictionHard thresholds."""
+    if pool_allocatable:
+        out = dict(capacity)
+        out.update({k: str(v) for k, v in pool_allocatable.items()})
+        return dict(sorted(out.items()))
+    out = dict(capacity)
+    if "memory" in out:
+        mem = max(0, memory_bytes(out["memory"]) - EVICTION_HARD_MEMORY_BYTES)
+        out["memory"] = f"{mem // 1024}Ki" if mem % 1024 == 0 else str(mem)
+    if "ephemeral-storage" in out:
+        eph = memory_bytes(out["ephemeral-storage"])
+        out["ephemeral-storage"] = str(eph - eph // 10)
+    return dict(sorted(out.items()))
+
+
+def initial_node(
+    name: str,
+    *,
+    pool_name: str,
+    pool_labels: Mapping[str, str],
+    taints: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """initialNode: metadata and spec (status is set by the setters right after)."""
+    labels = {
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubesim.io/pool": pool_name,
+        **pool_labels,
+    }
+    spec: dict[str, Any] = {}
+    if taints:
+        spec["taints"] = [dict(t) for t in taints]
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "labels": labels,
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": spec,
+    }
+
+
+def conditions(
+    previous: list[Mapping[str, Any]],
+    now_ts: str,
+    *,
+    ready: bool,
+    not_ready_message: str = "",
+    memory_pressure: bool = False,
+) -> list[dict[str, Any]]:
+    """The four kubelet conditions; a transition time moves only when a status changes."""
+    prev = {c.get("type"): c for c in previous}
+    wanted = []
+    for ctype in ("MemoryPressure", "DiskPressure", "PIDPressure"):
+        bad = ctype == "MemoryPressure" and memory_pressure
+        reason, message = _COND[ctype][1 if bad else 0]
+        wanted.append((ctype, "True" if bad else "False", reason, message))
+    if ready:
+        wanted.append(("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+    else:
+        wanted.append(("Ready", "False", "KubeletNotReady", not_ready_message))
+    out = []
+    for ctype, status, reason, message in wanted:
+        old = prev.get(ctype)
+        transition = (
+            old.get("lastTransitionTime") if old and old.get("status") == status else now_ts
+        )
+        out.append(
+            {
+                "type": ctype,
+                "status": status,
+                "lastHeartbeatTime": now_ts,
+                "lastTransitionTime": transition or now_ts,
+                "reason": reason,
+                "message": message,
+            }
+        )
+    return out
+
+
+def _without_heartbeats(status: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(status)
+    out["conditions"] = [
+        {k: v for k, v in c.items() if k != "lastHeartbeatTime"}
+        for c in status.get("conditions") or ()
+    ]
+    return out
+
+
+def status_changed(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
+    """nodeStatusHasChanged: anything but the conditions' heartbeat times."""
+    if old is None:
+        return True
+    return _without_heartbeats(old) != _without_heartbeats(new)
