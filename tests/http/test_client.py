@@ -207,7 +207,8 @@ def test_a_client_that_never_reads_does_not_block_the_simulation(tmp_path: Any) 
             s.sim(lambda p=p: s.cluster.api.create("pods", p))
         assert time.monotonic() - start < 10
         assert len(s.cluster.api.list("pods")["items"]) == 200
-        wait_for(lambda: len(hub) == watches_before)  # the slow watcher was cut off, as upstream's cacher does
+        # the slow watcher was cut off, as upstream's cacher does
+        wait_for(lambda: len(hub) == watches_before)
     finally:
         sock.close()
         stop_served(s)
