@@ -33,10 +33,14 @@ import yaml
 from sim.api.quantity import QuantityError, parse_quantity
 from sim.core.errors import ConfigError
 from sim.scenario.durations import parse_duration
-from sim.scenario.model import NodePool, Scenario, TimelineAction
+from sim.scenario.model import NODE_ACTIONS, NodePool, Scenario, TimelineAction
 
 API_VERSION = "kubesim.io/v1alpha1"
-TIMELINE_VERBS = ("apply", "delete", "scale")
+# node actions (sim/kubelet/fleet.py KubeletFleet): verb -> (the field naming the target, method)
+NODE_VERBS = {
+    verb: ("pool" if verb == "addNode" else "node", m) for verb, m in NODE_ACTIONS.items()
+}
+TIMELINE_VERBS = ("apply", "delete", "scale", *NODE_VERBS)
 # spec.cluster sections that components read and validate themselves
 COMPONENT_SECTIONS = ("scheduler", "controllerManager", "kubelet", "network", "images")
 
@@ -252,8 +256,16 @@ def _action(r: _Reader, value: Any, path: str, duration_s: float) -> TimelineAct
     verbs = [v for v in TIMELINE_VERBS if v in a]
     extra = sorted(set(a) - {"at", *TIMELINE_VERBS})
     if extra or len(verbs) != 1:
-        raise r.fail(path, "expected `at` and exactly one of apply, delete, scale")
+        raise r.fail(path, "expected `at` and exactly one of " + ", ".join(TIMELINE_VERBS))
     verb = verbs[0]
+    if verb in NODE_VERBS:
+        field, _method = NODE_VERBS[verb]
+        body = r.mapping(a[verb], f"{path}.{verb}")
+        extra_fields = sorted(set(body) - {field})
+        if extra_fields:
+            raise r.fail(f"{path}.{verb}.{extra_fields[0]}", f"unknown field (expected {field})")
+        target = r.string(body.get(field), f"{path}.{verb}.{field}")
+        return TimelineAction(at, verb, name=target)
     if verb == "apply":
         return TimelineAction(at, "apply", tuple(r.documents(a["apply"], f"{path}.apply")))
     body = r.mapping(a[verb], f"{path}.{verb}")

@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sim.api.errors import ApiError, status_dict
+
+# timeline verb -> KubeletFleet method (sim/kubelet/fleet.py)
+NODE_ACTIONS = {
+    "stopKubelet": "stop_kubelet",
+    "startKubelet": "start_kubelet",
+    "restartKubelet": "restart_kubelet",
+    "powerOff": "power_off",
+    "powerOn": "power_on",
+    "removeNode": "remove_node",
+    "addNode": "add_node",
+}
+
 if TYPE_CHECKING:
     from sim.cluster import Cluster
 
@@ -86,6 +99,8 @@ class TimelineAction:
             return f"apply {names}"
         if self.verb == "scale":
             return f"scale {self.kind}/{self.name} to {self.replicas}"
+        if not self.kind:
+            return f"{self.verb} {self.name}"
         return f"{self.verb} {self.kind}/{self.name}"
 
     def run(self, cluster: Cluster) -> None:
@@ -104,6 +119,13 @@ class TimelineAction:
             cluster.api.update_scale(
                 self.kind, self.name, self.replicas, namespace=self.namespace, user="scenario"
             )
+        elif self.verb in NODE_ACTIONS:
+            fleet = cluster.kubelets
+            if fleet is None:
+                raise ApiError(
+                    status_dict(400, "BadRequest", f"{self.verb}: this cluster runs no kubelets")
+                )
+            getattr(fleet, NODE_ACTIONS[self.verb])(self.name)
         else:  # the loader admits no other verb
             raise ValueError(f"unknown timeline verb {self.verb!r}")
 
