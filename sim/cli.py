@@ -81,6 +81,28 @@ def _print_state(cluster: Any, out: IO[str]) -> None:
         out.write(text.rstrip("\n") + "\n\n")
 
 
+def _print_traffic(cluster: Any, out: IO[str], plot: Path | None) -> None:
+    """What the users of each Service saw (sim/network/traffic.py), when clients were attached."""
+    network: Any = getattr(cluster, "network", None)
+    report = network.report() if network is not None else {}
+    if not report or network is None:
+        if plot is not None:
+            raise click.ClickException("--traffic-plot: the scenario attaches no traffic clients")
+        return
+    out.write("SERVICE                REQUESTS   AVAILABILITY   P50        P99        FAILURES\n")
+    for svc, s in sorted(report.items()):
+        failures = ", ".join(f"{k}: {v}" for k, v in sorted(s["failures"].items())) or "-"
+        out.write(
+            f"{svc:<22} {s['requests']:<10} {100 * s['availability']:>10.2f} %   "
+            f"{1000 * s['latency_p50_s']:>6.1f} ms  {1000 * s['latency_p99_s']:>6.1f} ms  "
+            f"{failures}\n"
+        )
+    out.write("\n")
+    if plot is not None:
+        network.traffic.plot(str(plot))
+        out.write(f"traffic plot: {plot}\n\n")
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=None, help="Override the scenario's spec.seed.")
@@ -92,7 +114,20 @@ def _print_state(cluster: Any, out: IO[str]) -> None:
     default=None,
     help="Write the trace as JSON Lines to FILE.",
 )
-def run(scenario: Path, seed: int | None, until: str | None, trace_file: Path | None) -> None:
+@click.option(
+    "--traffic-plot",
+    "traffic_plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Plot each Service's availability and latency over time to FILE (PNG).",
+)
+def run(
+    scenario: Path,
+    seed: int | None,
+    until: str | None,
+    trace_file: Path | None,
+    traffic_plot: Path | None,
+) -> None:
     """Run SCENARIO and print the final state and the trace digest."""
     from sim.cluster import Cluster
     from sim.scenario.durations import format_duration, parse_duration
@@ -119,6 +154,7 @@ def run(scenario: Path, seed: int | None, until: str | None, trace_file: Path | 
         f"{len(cluster.trace)} trace records\n\n"
     )
     _print_state(cluster, out)
+    _print_traffic(cluster, out, traffic_plot)
     for msg in cluster.timeline_errors:
         click.echo(f"timeline error: {msg}", err=True)
     out.write(f"trace sha256: {cluster.trace_digest()}\n")

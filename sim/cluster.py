@@ -84,6 +84,7 @@ class Cluster:
         scheduler_base_dir: str | Path | None = None,
         kubelet: Mapping[str, Any] | bool | None = None,
         images: Any = None,
+        network: Mapping[str, Any] | bool | None = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
@@ -112,6 +113,12 @@ class Cluster:
             self.kubelets = install_kubelets(self, kcfg, images)
         for pool in node_pools:
             self.add_node_pool(pool)
+        self.network: Any = None
+        if network is not False:
+            from sim.network import install as install_network
+
+            ncfg = None if network in (None, True) else dict(network)  # type: ignore[arg-type]
+            self.network = install_network(self, ncfg)
         self.scheduler: Any = None
         if scheduler is not False:
             from sim.scheduler import install as install_scheduler
@@ -133,6 +140,7 @@ class Cluster:
         kwargs.setdefault("scheduler", scenario.components.get("scheduler"))
         kwargs.setdefault("kubelet", scenario.components.get("kubelet"))
         kwargs.setdefault("images", scenario.components.get("images"))
+        kwargs.setdefault("network", scenario.components.get("network"))
         if scenario.source:
             kwargs.setdefault("scheduler_base_dir", Path(scenario.source).parent)
         c = cls(

@@ -16,8 +16,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def bare_cluster(seed: int = 7, **kwargs: Any) -> Cluster:
-    """The API machinery alone: no controllers, no scheduler (for tests of the API and client)."""
-    return Cluster(seed=seed, controller_manager=False, scheduler=False, kubelet=False, **kwargs)
+    """The API machinery alone: no controllers, scheduler, kubelets or network (for tests of
+    the API server and the client machinery)."""
+    return Cluster(
+        seed=seed,
+        controller_manager=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
+        **kwargs,
+    )
 
 
 @pytest.fixture

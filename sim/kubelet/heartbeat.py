@@ -64,11 +64,12 @@ class NodeHeartbeat:
 
     def _renew_all(self) -> None:
         for kl in list(self.kubelets.values()):
-            self.renew(kl)
+            if kl.reaches_api_server():
+                self.renew(kl)
 
     def _status_all(self) -> None:
         for kl in list(self.kubelets.values()):
-            if kl.status_due():
+            if kl.status_due() and kl.reaches_api_server():
                 kl.post_status()
 
     # -- one lease -----------------------------------------------------------------------------

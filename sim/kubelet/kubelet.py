@@ -322,6 +322,15 @@ class Kubelet:
         used = sum(s.memory_working_set_bytes for s in self.host.list_container_stats())
         return cap - used < 100 * 1024 * 1024
 
+    def reaches_api_server(self) -> bool:
+        """Whether the network lets this node talk to the control plane (both ways): a
+        partition cuts heartbeats and status posts as it cuts traffic. Without a network model
+        every node always reaches it."""
+        network = getattr(self.cluster, "network", None)
+        if network is None:
+            return True
+        return bool(network.topology.can_connect(self.name, "control-plane"))
+
     def status_due(self) -> bool:
         return (
             self.status_dirty

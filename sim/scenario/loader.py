@@ -40,7 +40,7 @@ API_VERSION = "kubesim.io/v1alpha1"
 NODE_VERBS = {
     verb: ("pool" if verb == "addNode" else "node", m) for verb, m in NODE_ACTIONS.items()
 }
-TIMELINE_VERBS = ("apply", "delete", "scale", *NODE_VERBS)
+TIMELINE_VERBS = ("apply", "delete", "scale", "network", *NODE_VERBS)
 # spec.cluster sections that components read and validate themselves
 COMPONENT_SECTIONS = ("scheduler", "controllerManager", "kubelet", "network", "images")
 
@@ -258,6 +258,10 @@ def _action(r: _Reader, value: Any, path: str, duration_s: float) -> TimelineAct
     if extra or len(verbs) != 1:
         raise r.fail(path, "expected `at` and exactly one of " + ", ".join(TIMELINE_VERBS))
     verb = verbs[0]
+    if verb == "network":
+        return TimelineAction(
+            at, "network", options=_network_action(r, a["network"], f"{path}.network")
+        )
     if verb in NODE_VERBS:
         field, _method = NODE_VERBS[verb]
         body = r.mapping(a[verb], f"{path}.{verb}")
@@ -281,3 +285,34 @@ def _action(r: _Reader, value: Any, path: str, duration_s: float) -> TimelineAct
         k: body[k] for k in ("gracePeriodSeconds", "propagationPolicy") if k in body
     }
     return TimelineAction(at, "delete", kind=kind, name=name, namespace=namespace, options=options)
+
+
+def _network_action(r: _Reader, value: Any, path: str) -> dict[str, Any]:
+    """One of {isolate: node, peer?, oneWay?}, {cut: [a, b], oneWay?}, {heal: [a, b] | name |
+    all}, {partition: {name, groups, oneWay?}} (sim/network/install.py Network methods)."""
+    body = r.mapping(value, path)
+    kinds = [k for k in ("isolate", "cut", "heal", "partition") if k in body]
+    if len(kinds) != 1:
+        raise r.fail(path, "expected exactly one of isolate, cut, heal, partition")
+    kind = kinds[0]
+    allowed = {kind, "oneWay"} | ({"peer"} if kind == "isolate" else set())
+    extra = sorted(set(body) - allowed)
+    if extra:
+        raise r.fail(f"{path}.{extra[0]}", "unknown field")
+    if "oneWay" in body and not isinstance(body["oneWay"], bool):
+        raise r.fail(f"{path}.oneWay", "expected true or false")
+    if kind == "isolate":
+        r.string(body["isolate"], f"{path}.isolate")
+    elif kind == "cut" or (kind == "heal" and isinstance(body["heal"], list)):
+        ends = r.seq(body[kind], f"{path}.{kind}")
+        if len(ends) != 2 or not all(isinstance(e, str) and e for e in ends):
+            raise r.fail(
+                f"{path}.{kind}", "expected two endpoint names, such as [node-1, control-plane]"
+            )
+    elif kind == "heal":
+        r.string(body["heal"], f"{path}.heal")
+    else:
+        p = r.mapping(body["partition"], f"{path}.partition")
+        r.string(p.get("name"), f"{path}.partition.name")
+        r.seq(p.get("groups"), f"{path}.partition.groups")
+    return dict(body)

@@ -99,6 +99,8 @@ class TimelineAction:
             return f"apply {names}"
         if self.verb == "scale":
             return f"scale {self.kind}/{self.name} to {self.replicas}"
+        if self.verb == "network":
+            return "network " + ", ".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         if not self.kind:
             return f"{self.verb} {self.name}"
         return f"{self.verb} {self.kind}/{self.name}"
@@ -119,6 +121,8 @@ class TimelineAction:
             cluster.api.update_scale(
                 self.kind, self.name, self.replicas, namespace=self.namespace, user="scenario"
             )
+        elif self.verb == "network":
+            self._network(cluster)
         elif self.verb in NODE_ACTIONS:
             fleet = cluster.kubelets
             if fleet is None:
@@ -128,6 +132,30 @@ class TimelineAction:
             getattr(fleet, NODE_ACTIONS[self.verb])(self.name)
         else:  # the loader admits no other verb
             raise ValueError(f"unknown timeline verb {self.verb!r}")
+
+    def _network(self, cluster: Cluster) -> None:
+        net = cluster.network
+        if net is None:
+            raise _no_network("network")
+        o = self.options
+        one_way = bool(o.get("oneWay", False))
+        if "isolate" in o:
+            net.isolate(o["isolate"], peer=o.get("peer", "control-plane"), one_way=one_way)
+        elif "cut" in o:
+            net.cut_link(o["cut"][0], o["cut"][1], one_way=one_way)
+        elif "heal" in o:
+            target = o["heal"]
+            if isinstance(target, list):
+                net.heal_link(target[0], target[1])
+            else:
+                net.heal(None if target == "all" else target)
+        else:
+            p = o["partition"]
+            net.partition(p["name"], p["groups"], one_way=bool(p.get("oneWay", one_way)))
+
+
+def _no_network(verb: str) -> ApiError:
+    return ApiError(status_dict(400, "BadRequest", f"{verb}: this cluster has no network model"))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def make_cluster(
         controller_manager=config or True,
         scheduler=False,
         kubelet=False,
+        network=False,
     )
     cm = c.controllers
     k = FakeKubelet(c, **kubelet)
