@@ -121,7 +121,15 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=3600.0, help="simulated seconds")
     args = ap.parse_args()
     wall0 = time.perf_counter()
-    c = Cluster(seed=1, node_pools=[NodePool("node", args.nodes, CAPACITY)], keep_trace=False)
+    # the controllers at scale; StandIn plays the scheduler and the kubelets
+    c = Cluster(
+        seed=1,
+        node_pools=[NodePool("node", args.nodes, CAPACITY)],
+        keep_trace=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
+    )
     StandIn(c, [f"node-{i + 1}" for i in range(args.nodes)])
     for i in range(args.deployments):
         c.api.create("deployments", deployment(i, args.replicas), user="kubectl")

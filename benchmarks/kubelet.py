@@ -28,7 +28,14 @@ from sim.scenario.model import NodePool  # noqa: E402
 
 
 def quiet(nodes: int, sim_seconds: float) -> None:
-    c = Cluster(seed=1, keep_trace=False, controller_manager=False, scheduler=False)
+    c = Cluster(
+        seed=1,
+        keep_trace=False,
+        controller_manager=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
+    )
     fleet = install(c, {"events": False})
     t0 = time.perf_counter()
     fleet.add_pool(NodePool("n", nodes, {"cpu": "8", "memory": "32Gi"}))
@@ -48,7 +55,14 @@ def quiet(nodes: int, sim_seconds: float) -> None:
 
 
 def startup(nodes: int, pods: int) -> None:
-    c = Cluster(seed=1, keep_trace=False, controller_manager=False, scheduler=False)
+    c = Cluster(
+        seed=1,
+        keep_trace=False,
+        controller_manager=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
+    )
     fleet = install(c, {"events": False})
     names = fleet.add_pool(NodePool("n", nodes, {"cpu": "64", "memory": "256Gi", "pods": "110"}))
     c.run(5)

@@ -123,7 +123,16 @@ def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, in
             )
     else:
         pools.append(NodePool("node", nodes, {"cpu": "4", "memory": "32Gi", "pods": "110"}))
-    c = Cluster(seed=1, node_pools=pools, keep_trace=False)
+    # scheduler_perf's shape: static (fake) nodes and the scheduler alone
+    c = Cluster(
+        seed=1,
+        node_pools=pools,
+        keep_trace=False,
+        controller_manager=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
+    )
     sched = install(c, None)
     for i in range(initial):
         c.api.create("pods", make(i, False))

@@ -84,6 +84,11 @@ def main() -> None:
         node_pools=[NodePool("pool", NODES, {"cpu": "64", "memory": "256Gi", "pods": "2000"})],
         keep_trace=False,
         compaction_interval_s=0,
+        # the API machinery alone: static nodes, no component reacting to the pods
+        controller_manager=False,
+        scheduler=False,
+        kubelet=False,
+        network=False,
     )
     for i in range(NAMESPACES):
         c.api.create("namespaces", {"metadata": {"name": f"ns-{i}"}})

@@ -17,6 +17,8 @@ import builtins
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from sim.api.errors import (
     OBJECT_MODIFIED,
     ApiError,
@@ -75,6 +77,7 @@ class ApiCore:
         self._observers: list[Callable[[str, Kind, Any], None]] = []
         self._writes: dict[str, int] = {}
         self._interner = Interner()
+        self._default_memo: dict[tuple[str, bytes], bytes] = {}
         self._validation_memo: dict[tuple[str, bytes], builtins.list[FieldError]] = {}
         self._list_cache: dict[str, tuple[int, builtins.list[Any]]] = {}
 
@@ -213,7 +216,7 @@ class ApiCore:
         if not meta.get("name") and meta.get("generateName"):
             prefix = str(meta["generateName"])[:MAX_GENERATE_NAME_PREFIX]
             meta["name"] = prefix + self._names.string(GENERATE_NAME_SUFFIX)
-        k.default(new)
+        self._default(k, new)
         self._fill_system_fields(k, new)
         k.prepare_for_create(new)
         name = meta.get("name") or ""
@@ -264,6 +267,25 @@ class ApiCore:
         if errs:
             name = new["metadata"].get("name") or new["metadata"].get("generateName") or ""
             raise invalid_object(kind.kind, kind.group, name, errs)
+
+    def _default(self, kind: Kind, obj: dict[str, Any]) -> None:
+        """kind.default, memoized for kinds whose defaulting reads and writes one section only
+        (`extra["default_section"]`, "spec" for pods): replicas stamped from one template are
+        defaulted once, and later ones get a private copy of the result."""
+        section: str = kind.extra.get("default_section") or ""
+        value = obj.get(section) if section else None
+        if type(value) is not dict:
+            kind.default(obj)
+            return
+        key = (kind.kind, orjson.dumps(value))
+        done = self._default_memo.get(key)
+        if done is None:
+            kind.default(obj)
+            if len(self._default_memo) >= VALIDATION_MEMO_SIZE:
+                self._default_memo.clear()
+            self._default_memo[key] = orjson.dumps(obj[section])
+        else:
+            obj[section] = orjson.loads(done)
 
     def _validate_kind(self, kind: Kind, new: dict[str, Any]) -> builtins.list[FieldError]:
         """kind.validate, memoized by the kind's `validation_key` (the bytes of every field the

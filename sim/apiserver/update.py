@@ -100,7 +100,7 @@ class ApiUpdates(ApiCore):
             meta = new["metadata"]
         elif subresource:
             raise bad_request(f"unsupported subresource {subresource!r} for update")
-        k.default(new)
+        self._default(k, new)
         self._carry_system_fields(k, new, old, subresource)
         if subresource in ("status", "finalize"):
             errs = validate_object_meta_update(meta, old["metadata"]) + k.validate_status_update(

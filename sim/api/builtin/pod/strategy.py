@@ -118,6 +118,7 @@ POD = Kind(
     validate_status_update=validate_pod_status_update,
     extra={
         "validation_key": pod_validation_key,
+        "default_section": "spec",  # default_pod reads and writes spec only
         "validate_create": validate_pod_create_only,
         "validate_binding": validate_pod_binding,
         "qos_class": pod_qos_class,
