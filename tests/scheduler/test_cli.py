@@ -48,7 +48,8 @@ def test_explain_prints_filters_and_scores(tmp_path: Path) -> None:
     )
     res = CliRunner().invoke(explain_cmd, ["-f", str(f), "--config", str(cfg)])
     assert res.exit_code == 0, res.output
-    assert "Unresolvable: Insufficient cpu" in res.output  # n1 has 1 cpu in all
+    # n1 has 1 cpu in all: Unschedulable (not Unresolvable) in 1.32's fit.go
+    assert "Unschedulable: Insufficient cpu" in res.output
     assert "selected: n2" in res.output
     assert "NodeResourcesFit(x1)" in res.output
 

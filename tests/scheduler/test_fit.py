@@ -84,10 +84,10 @@ def existing(cpu_m: int, mem: int) -> dict:
             (),
         ),
         (
-            "requests larger than the whole node are unresolvable",
+            "requests larger than the whole node are still only unschedulable in 1.32",
             pod(cpu="11m", memory="1"),
             (0, 0),
-            "UnschedulableAndUnresolvable",
+            "Unschedulable",
             ("Insufficient cpu",),
         ),
     ],

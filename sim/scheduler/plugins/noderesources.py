@@ -1,8 +1,9 @@
 """NodeResourcesFit and NodeResourcesBalancedAllocation, vectorised over nodes.
 
 Follows pkg/scheduler/framework/plugins/noderesources/: fit.go (fitsRequest: "Too many pods",
-"Insufficient <resource>", UnschedulableAndUnresolvable when the request exceeds the node's
-whole allocatable), resource_allocation.go (requested = the node's non-zero requests plus the
+"Insufficient <resource>", always Unschedulable in 1.32: UnschedulableAndUnresolvable for a
+request above the node's whole allocatable came later, kubernetes/kubernetes#131345),
+resource_allocation.go (requested = the node's non-zero requests plus the
 pod's for cpu and memory when scoring fit; real requests for balanced allocation; a scalar
 resource the pod does not request is skipped), least_allocated.go, most_allocated.go,
 requested_to_capacity_ratio.go with helper/shape_score.go, balanced_allocation.go; args
@@ -182,7 +183,6 @@ class NodeResourcesFit(Plugin):
             num_pods = num_pods + extra_pods[slots]
             used = used + extra_req[slots, : used.shape[1]]
         bits = (num_pods + 1 > snap.allowed_pods[slots]).astype(np.int64)
-        unresolved = np.zeros(n, bool)
         sh = pod.shape
         names = ["pods"]
         reqs = sorted(
@@ -201,7 +201,6 @@ class NodeResourcesFit(Plugin):
             have = used[:, col] if col is not None else np.zeros(n, np.int64)
             short = amount > alloc - have
             bits |= short.astype(np.int64) << len(names)
-            unresolved |= short & (amount > alloc)
             names.append(name)
         if not bits.any():
             return NodeVerdicts(np.zeros(n, np.int8), np.zeros(n, np.int32), [()])
@@ -214,7 +213,7 @@ class NodeResourcesFit(Plugin):
             )
             for b in uniq.tolist()
         ]
-        codes = np.where(bits > 0, np.where(unresolved, 2, 1), 0).astype(np.int8)
+        codes = np.where(bits > 0, 1, 0).astype(np.int8)  # Unschedulable, as fit.go in 1.32
         return NodeVerdicts(codes, ids.astype(np.int32).reshape(-1), table)
 
     def score_nodes(
