@@ -186,19 +186,11 @@ class ApiCore:
                 else f"Object '{k}' in the data does not match the expected kind '{kind.kind}'"
             )
 
-    def _name_fn(self, kind: Kind) -> Callable[[str, bool], list[str]]:
-        return kind.name_validator or name_is_dns_subdomain
-
-    # -- create ----------------------------------------------------------------------------
-    def create(
-        self,
-        kind: str | Kind,
-        obj: Mapping[str, Any],
-        *,
-        namespace: str | None = None,
-        dry_run: bool = False,
-        user: str = "user",
-    ) -> Any:
+    def _incoming(
+        self, kind: str | Kind, obj: Mapping[str, Any], namespace: str | None
+    ) -> tuple[Kind, dict[str, Any], str | None]:
+        """The body of a create or update: a private copy of the right type, its namespace
+        reconciled with the request's (upstream rest.BeforeCreate / BeforeUpdate)."""
         k = self.kind(kind)
         new = self._copy_in(obj)
         self._check_type(k, new)
@@ -213,6 +205,23 @@ class ApiCore:
             meta["namespace"] = ns
         elif meta.get("namespace"):
             meta.pop("namespace")
+        return k, new, ns
+
+    def _name_fn(self, kind: Kind) -> Callable[[str, bool], list[str]]:
+        return kind.name_validator or name_is_dns_subdomain
+
+    # -- create ----------------------------------------------------------------------------
+    def create(
+        self,
+        kind: str | Kind,
+        obj: Mapping[str, Any],
+        *,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        user: str = "user",
+    ) -> Any:
+        k, new, ns = self._incoming(kind, obj, namespace)
+        meta = new["metadata"]
         if not meta.get("name") and meta.get("generateName"):
             prefix = str(meta["generateName"])[:MAX_GENERATE_NAME_PREFIX]
             meta["name"] = prefix + self._names.string(GENERATE_NAME_SUFFIX)

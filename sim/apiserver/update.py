@@ -46,11 +46,8 @@ class ApiUpdates(ApiCore):
         user: str = "user",
     ) -> Any:
         """PUT: replace the object (or only its status, with subresource="status")."""
-        k = self.kind(kind)
-        new = self._copy_in(obj)
-        self._check_type(k, new)
+        k, new, ns = self._incoming(kind, obj, namespace)
         meta = new["metadata"]
-        ns = self._ns(k, namespace or meta.get("namespace"))
         name = meta.get("name") or ""
         if not name:
             raise invalid_object(
@@ -93,8 +90,6 @@ class ApiUpdates(ApiCore):
                 name,
                 [invalid("metadata.resourceVersion", 0, "must be specified for an update")],
             )
-        if k.namespaced:
-            meta["namespace"] = ns
         if subresource in ("status", "finalize"):
             new = self._status_only(k, new, old, subresource)
             meta = new["metadata"]
