@@ -156,6 +156,7 @@ class ScheduleResult:
     totals: np.ndarray | None = None
     plugin_scores: dict[str, np.ndarray] = field(default_factory=dict)
     state: CycleState | None = None
+    selected: int = -1  # index of `node` in feasible_slots, when scored
 
 
 class Framework:
@@ -324,18 +325,28 @@ class Framework:
         tables: list[list[tuple[str, ...]]] = []
         per_plugin: dict[str, NodeVerdicts] = {}
         diag = Diagnosis(snap, slots, codes, pidx, rids, names, tables, snap.num_nodes)
+        any_rejected = False
         for pl in self.filter_plugins:
             if pl.name in state.skip_filter or isinstance(pl, NoOp):
                 continue
-            live = np.arange(n) if every else np.flatnonzero(codes == 0)
-            if len(live) == 0:
+            if n == 0:
                 break
-            v = self.run_filter(pl, state, pod, snap, slots[live])
+            if every or not any_rejected:
+                live = None  # every slot is still live: no index arrays to build
+                v = self.run_filter(pl, state, pod, snap, slots)
+            else:
+                live = np.flatnonzero(codes == 0)
+                if len(live) == 0:
+                    break
+                v = self.run_filter(pl, state, pod, snap, slots[live])
             if every:
                 per_plugin[pl.name] = v
             rejected = v.codes > 0
             if not rejected.any():
                 continue
+            any_rejected = True
+            if live is None:
+                live = np.arange(n)
             p = len(names)
             names.append(pl.name)
             tables.append(v.table)
@@ -373,7 +384,11 @@ class Framework:
             norm = getattr(pl, "normalize_score", None)
             if norm is not None:
                 norm(state, pod, scores)
-            if len(scores) and (scores.max() > MAX_NODE_SCORE or scores.min() < 0):
+            if (
+                len(scores)
+                and not getattr(pl, "scores_in_range", False)
+                and (scores.max() > MAX_NODE_SCORE or scores.min() < 0)
+            ):
                 raise SchedulingError(
                     f"plugin {pl.name!r} returns an invalid score, it should in the range of [0, 100] after normalizing"
                 )
@@ -453,7 +468,7 @@ class Framework:
         )
         name = snap.nodes[int(feasible[pick])].name  # type: ignore[union-attr]
         return ScheduleResult(
-            name, len(feasible), processed, processed, diag, feasible, totals, scores, state
+            name, len(feasible), processed, processed, diag, feasible, totals, scores, state, pick
         )
 
     def _find_feasible(

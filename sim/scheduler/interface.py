@@ -79,6 +79,9 @@ class Plugin:
     """Optional base class: stores args and handle. Subclasses set `name`."""
 
     name = ""
+    # True for plugins whose normalized scores are always within 0..100 by construction
+    # (the in-tree ones): the framework skips checking them
+    scores_in_range = False
 
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         self.args = dict(args or {})

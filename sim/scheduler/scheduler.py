@@ -359,15 +359,20 @@ class Scheduler:
         if result.totals is None or result.feasible_slots is None:
             return text + (" nominated" if result.processed == 0 else " only-feasible")
         slots = result.feasible_slots
-        i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
-        parts = " ".join(f"{p}={int(s[i])}" for p, s in result.plugin_scores.items())
-        text += f" score={int(result.totals[i])} [{parts}]"
+        i = result.selected
+        if i < 0:
+            i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
+        totals = result.totals
+        parts = " ".join(f"{p}={s[i]}" for p, s in result.plugin_scores.items())
+        text += f" score={totals[i]} [{parts}]"
         if len(slots) > 1:
-            others = result.totals.copy()
-            others[i] = -1
-            j = int(np.argmax(others))
+            # the first best of the others (argmax with the chosen one masked out)
+            best = totals[i]
+            totals[i] = -1
+            j = int(np.argmax(totals))
+            totals[i] = best
             alt = self.snapshot.nodes[int(slots[j])].name  # type: ignore[union-attr]
-            text += f" runner-up={alt}:{int(result.totals[j])}"
+            text += f" runner-up={alt}:{totals[j]}"
         return text
 
     def _binding_cycle(

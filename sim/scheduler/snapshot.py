@@ -353,7 +353,27 @@ class Snapshot:
     # -- pods ----------------------------------------------------------------------------------
     def add_pod(self, p: PodInfo) -> None:
         """Account a pod bound (or assumed) to p.node_name."""
-        if p.key in self.pods:
+        old = self.pods.get(p.key)
+        if old is not None:
+            q = old[1]
+            if (
+                old[0] >= 0
+                and q.node_name == p.node_name
+                and q.shape is p.shape
+                and q.namespace == p.namespace
+                and q.terminating == p.terminating
+                and q.labels == p.labels
+            ):
+                # the same accounting (an assumed pod confirmed): swap the PodInfo in place,
+                # keeping the order removing and re-adding it would give
+                ni = self.nodes[old[0]]
+                assert ni is not None
+                del self.pods[p.key]
+                self.pods[p.key] = (old[0], p)
+                del ni.pods[p.key]
+                ni.pods[p.key] = p
+                self.pod_generation += 2
+                return
             self.remove_pod(p.key)
         for name in p.shape.requests:
             if name not in self.col:

@@ -109,6 +109,8 @@ def _taint_reason(t: Any) -> tuple[str, ...]:
 class TaintToleration(Plugin):
     """Filter on NoSchedule/NoExecute taints; score by PreferNoSchedule taints not tolerated."""
 
+    scores_in_range = True
+
     def filter_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> NodeVerdicts:
@@ -150,6 +152,8 @@ class TaintToleration(Plugin):
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> np.ndarray:
         sigs = snap.taint_sig[slots]
+        if len(snap.taint_list) == 1 or not sigs.any():
+            return np.zeros(len(slots), np.int64)  # no node here has a taint
         per_sig = np.zeros(len(snap.taint_list), np.int64)
         tols = state.read("TaintToleration/prefer") or []
         for sig in np.unique(sigs).tolist():
@@ -208,24 +212,26 @@ MAX_CONTAINER_THRESHOLD = 1000 * MB
 class ImageLocality(Plugin):
     """Favor nodes that already have the pod's images, scaled by how widely they are spread."""
 
+    scores_in_range = True
+
     def score_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> np.ndarray:
+        present = [img for img in pod.shape.images if img in snap.image_nodes]
+        max_threshold = MAX_CONTAINER_THRESHOLD * pod.shape.num_containers
+        if not present or max_threshold <= MIN_THRESHOLD:
+            # sums of 0 clip to MIN_THRESHOLD, which scores 0
+            return np.zeros(len(slots), np.int64)
         total = snap.num_nodes
         sums = np.zeros(len(slots), np.int64)
-        present = [img for img in pod.shape.images if img in snap.image_nodes]
-        if present:
-            for i, s in enumerate(slots.tolist()):
-                ni = snap.nodes[s]
-                assert ni is not None
-                for img in present:
-                    size = ni.images.get(img)
-                    if size is not None:
-                        sums[i] += int(size * (snap.image_nodes[img] / total))
-        max_threshold = MAX_CONTAINER_THRESHOLD * pod.shape.num_containers
-        clipped = np.clip(sums, MIN_THRESHOLD, max(max_threshold, MIN_THRESHOLD))
-        if max_threshold <= MIN_THRESHOLD:
-            return np.zeros(len(slots), np.int64)
+        for i, s in enumerate(slots.tolist()):
+            ni = snap.nodes[s]
+            assert ni is not None
+            for img in present:
+                size = ni.images.get(img)
+                if size is not None:
+                    sums[i] += int(size * (snap.image_nodes[img] / total))
+        clipped = np.clip(sums, MIN_THRESHOLD, max_threshold)
         return MAX_NODE_SCORE * (clipped - MIN_THRESHOLD) // (max_threshold - MIN_THRESHOLD)
 
 

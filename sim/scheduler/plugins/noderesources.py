@@ -31,6 +31,7 @@ from sim.scheduler.snapshot import BASE_RESOURCES, Snapshot
 STRATEGIES = ("LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
 DEFAULT_RESOURCES = (("cpu", 1), ("memory", 1))
 MAX_CUSTOM_PRIORITY_SCORE = 10
+MAX_MEMO_SHAPES = 8192
 
 
 def _resources(raw: Any, path: str) -> list[tuple[str, int]]:
@@ -53,13 +54,13 @@ def _is_scalar(name: str) -> bool:
     return name not in BASE_RESOURCES
 
 
-def _alloc_and_requested(
+def _columns(
     snap: Snapshot, pod: PodInfo, slots: np.ndarray, names: list[str], *, use_requested: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """resource_allocation.go calculateResourceAllocatableRequest for every (node, resource)."""
-    n = len(slots)
-    alloc = np.zeros((n, len(names)), np.int64)
-    req = np.zeros((n, len(names)), np.int64)
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """resource_allocation.go calculateResourceAllocatableRequest: per resource of `names`
+    that counts for this pod, (its index in `names`, allocatable, requested) over `slots`;
+    the resources left out count as allocatable 0."""
+    out = []
     sh = pod.shape
     for j, name in enumerate(names):
         pod_req = sh.requests.get(name, 0)
@@ -72,12 +73,47 @@ def _alloc_and_requested(
         col = snap.col.get(name)
         if col is None:
             continue
-        alloc[:, j] = snap.alloc[slots, col]
         if not use_requested and name in ("cpu", "memory"):
-            req[:, j] = snap.nonzero[slots, 0 if name == "cpu" else 1] + pod_req
+            req = snap.nonzero[:, 0 if name == "cpu" else 1][slots] + pod_req
         else:
-            req[:, j] = snap.req[slots, col] + pod_req
+            req = snap.req[:, col][slots] + pod_req
+        out.append((j, snap.alloc[:, col][slots], req))
+    return out
+
+
+def _alloc_and_requested(
+    snap: Snapshot, pod: PodInfo, slots: np.ndarray, names: list[str], *, use_requested: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_columns` as (node, resource) matrices over every resource of `names`."""
+    n = len(slots)
+    alloc = np.zeros((n, len(names)), np.int64)
+    req = np.zeros((n, len(names)), np.int64)
+    for j, a, r in _columns(snap, pod, slots, names, use_requested=use_requested):
+        alloc[:, j] = a
+        req[:, j] = r
     return alloc, req
+
+
+def least_allocated_columns(
+    cols: list[tuple[int, np.ndarray, np.ndarray]], weights: np.ndarray, n: int
+) -> np.ndarray:
+    """`least_allocated` column by column (the same integer arithmetic, fewer temporaries)."""
+    score = np.zeros(n, np.int64)
+    total: Any = 0
+    for j, a, r in cols:
+        w = int(weights[j])
+        per = (a - r) * MAX_NODE_SCORE // np.maximum(a, 1)
+        per[r > a] = 0
+        if n and int(a.min()) > 0:
+            score += per * w
+            total = total + w
+        else:
+            wa = np.where(a > 0, w, 0)
+            score += per * wa
+            total = total + wa
+    if isinstance(total, int):
+        return score // total if total > 0 else np.zeros(n, np.int64)
+    return np.where(total > 0, score // np.maximum(total, 1), 0)
 
 
 def _weighted(per: np.ndarray, alloc: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -129,6 +165,8 @@ def requested_to_capacity_ratio(
 
 @register_plugin("NodeResourcesFit")
 class NodeResourcesFit(Plugin):
+    scores_in_range = True
+
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         super().__init__(args, handle)
         self.ignored = set(self.args.get("ignoredResources") or ())
@@ -141,6 +179,7 @@ class NodeResourcesFit(Plugin):
                 f"invalid strategy {self.strategy!r}, expected one of {', '.join(STRATEGIES)}",
             )
         self.resources = _resources(strat.get("resources"), "scoringStrategy.resources")
+        self._checks_by_shape: dict[bytes, list[tuple[str, int]]] = {}
         self.names = [n for n, _ in self.resources]
         self.weights = np.array([w for _, w in self.resources], np.int64)
         self.shape: list[tuple[int, int]] = []
@@ -172,34 +211,48 @@ class NodeResourcesFit(Plugin):
             return True
         return "/" in name and name.split("/", 1)[0] in self.ignored_groups
 
+    def _checks(self, sh: Any) -> list[tuple[str, int]]:
+        """The (resource, amount) pairs fitsRequest checks for this pod shape, in its order
+        (cpu, memory, ephemeral-storage, then scalars by name); memoized per shape."""
+        checks = self._checks_by_shape.get(sh.key)
+        if checks is None:
+            reqs = sorted(
+                sh.requests.items(),
+                key=lambda kv: (
+                    kv[0] not in BASE_RESOURCES,
+                    BASE_RESOURCES.index(kv[0]) if kv[0] in BASE_RESOURCES else 0,
+                    kv[0],
+                ),
+            )
+            checks = [
+                (name, amount)
+                for name, amount in reqs
+                if amount > 0 and not (_is_scalar(name) and self._skip(name))
+            ]
+            if len(self._checks_by_shape) >= MAX_MEMO_SHAPES:
+                self._checks_by_shape.clear()
+            self._checks_by_shape[sh.key] = checks
+        return checks
+
     def filter_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> NodeVerdicts:
         n = len(slots)
         num_pods = snap.num_pods[slots]
-        used = snap.req[slots]
-        if state.nominated is not None:
-            extra_req, extra_pods = state.nominated
-            num_pods = num_pods + extra_pods[slots]
-            used = used + extra_req[slots, : used.shape[1]]
+        extra = state.nominated
+        if extra is not None:
+            num_pods = num_pods + extra[1][slots]
         bits = (num_pods + 1 > snap.allowed_pods[slots]).astype(np.int64)
-        sh = pod.shape
         names = ["pods"]
-        reqs = sorted(
-            sh.requests.items(),
-            key=lambda kv: (
-                kv[0] not in BASE_RESOURCES,
-                BASE_RESOURCES.index(kv[0]) if kv[0] in BASE_RESOURCES else 0,
-                kv[0],
-            ),
-        )
-        for name, amount in reqs:
-            if amount <= 0 or (_is_scalar(name) and self._skip(name)):
-                continue
+        for name, amount in self._checks(pod.shape):
             col = snap.col.get(name)
-            alloc = snap.alloc[slots, col] if col is not None else np.zeros(n, np.int64)
-            have = used[:, col] if col is not None else np.zeros(n, np.int64)
-            short = amount > alloc - have
+            if col is None:
+                short: Any = np.full(n, amount > 0)
+            else:
+                have = snap.req[:, col][slots]
+                if extra is not None and col < extra[0].shape[1]:
+                    have = have + extra[0][slots, col]
+                short = amount > snap.alloc[:, col][slots] - have
             bits |= short.astype(np.int64) << len(names)
             names.append(name)
         if not bits.any():
@@ -219,6 +272,9 @@ class NodeResourcesFit(Plugin):
     def score_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> np.ndarray:
+        if self.strategy == "LeastAllocated":
+            cols = _columns(snap, pod, slots, self.names, use_requested=False)
+            return least_allocated_columns(cols, self.weights, len(slots))
         alloc, req = _alloc_and_requested(snap, pod, slots, self.names, use_requested=False)
         if self.strategy == "MostAllocated":
             return most_allocated(alloc, req, self.weights)
@@ -232,6 +288,8 @@ class NodeResourcesFit(Plugin):
 
 @register_plugin("NodeResourcesBalancedAllocation")
 class NodeResourcesBalancedAllocation(Plugin):
+    scores_in_range = True
+
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         super().__init__(args, handle)
         self.names = [n for n, _ in _resources(self.args.get("resources"), "resources")]
@@ -239,6 +297,8 @@ class NodeResourcesBalancedAllocation(Plugin):
     def score_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> np.ndarray:
+        if len(self.names) == 2:
+            return self._score_two(snap, pod, slots)
         alloc, req = _alloc_and_requested(snap, pod, slots, self.names, use_requested=True)
         valid = alloc > 0
         frac = np.where(valid, np.minimum(req / np.maximum(alloc, 1), 1.0), 0.0)
@@ -253,6 +313,19 @@ class NodeResourcesBalancedAllocation(Plugin):
                     std[i] = abs(f[0] - f[1]) / 2
                 elif len(f) > 2:
                     std[i] = float(np.sqrt(((f - f.mean()) ** 2).sum() / len(f)))
+        return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
+
+    def _score_two(self, snap: Snapshot, pod: PodInfo, slots: np.ndarray) -> np.ndarray:
+        """The two-resource case column by column: (1 - |f0 - f1| / 2) * 100 where both
+        resources count, 100 elsewhere."""
+        fracs: list[Any] = [None, None]
+        for j, a, r in _columns(snap, pod, slots, self.names, use_requested=True):
+            valid = a > 0
+            fracs[j] = (valid, np.where(valid, np.minimum(r / np.maximum(a, 1), 1.0), 0.0))
+        if fracs[0] is None or fracs[1] is None:
+            return np.full(len(slots), MAX_NODE_SCORE, np.int64)
+        (v0, f0), (v1, f1) = fracs
+        std = np.where(v0 & v1, np.abs(f0 - f1) / 2, 0.0)
         return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
 
     def events_to_register(self) -> tuple[str, ...]:

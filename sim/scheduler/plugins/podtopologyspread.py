@@ -109,13 +109,18 @@ class PodTopologySpread(Plugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else list(given)
         )
+        self._defaults: dict[str, list[Constraint]] = {}
 
     # -- constraints -------------------------------------------------------------------------
     def _get(self, pod: PodInfo, snap: Snapshot, action: str) -> list[Constraint]:
         own = pod.shape.spread_constraints
         if own:
             return _constraints(own, pod.labels, action)
-        base = _constraints(self.default_constraints, pod.labels, action)
+        base = self._defaults.get(action)
+        if base is None:
+            base = _constraints(self.default_constraints, pod.labels, action)
+            if not any(c.get("matchLabelKeys") for c in self.default_constraints):
+                self._defaults[action] = base  # the same for every pod
         if not base:
             return []
         selector = default_selector(pod, snap)
