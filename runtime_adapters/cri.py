@@ -265,6 +265,12 @@ class RuntimeService(Protocol):
     ) -> list[ContainerStatus]:
         """Every container matching the filter, oldest first."""
 
+    def container_log(self, container_id: str) -> list[str]:
+        """The container's log in the CRI log format (`<timestamp> <stdout|stderr> F <text>`,
+        what ContainerStatus.logPath holds); the last dead instance stays readable; an unknown
+        id raises CriError NotFound."""
+        ...
+
     def exec_sync(self, container_id: str, cmd: tuple[str, ...], timeout_s: float) -> simpy.Event:
         """Run a command in a running container; the value is an ExecSyncResponse. Fails
         NotFound or FailedPrecondition when the container is missing or not running, and

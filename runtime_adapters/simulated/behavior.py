@@ -25,6 +25,11 @@ Fields (durations are Go durations such as `500ms`, `30s`, `5m` or numbers of se
   `stopExitCode` (default 0) is its exit code when it does exit on SIGTERM.
 - `preStopDelay`: how long an exec or httpGet preStop hook runs (default 0s).
 - `execExitCode`: what ExecSync commands (and exec probes without a probe answer) return (0).
+- `logs`: what the process writes, a list of lines: a string (written when it starts) or
+  `{line, after, every, stream}` (written `after` it started, then every `every` if set, on
+  `stream` stdout or stderr; `{n}` in the line counts the repetitions from 1). The simulated
+  host adds its own `[kubesim]` lines when the process starts, a probe changes its answer, it
+  gets SIGTERM and it exits (see `runtime_adapters/simulated/logs.py`).
 - `jitter`: every duration d above is drawn from [d, d * (1 + jitter)] (client-go wait.Jitter)
   from the host's seeded stream; default 0.
 
@@ -52,6 +57,7 @@ __all__ = [
     "BehaviorError",
     "ImageCatalog",
     "ImageSpec",
+    "LogSpec",
     "parse_behavior",
     "parse_duration_s",
 ]
@@ -82,6 +88,7 @@ _FIELDS = frozenset(
         "memory",
         "memoryGrowthPerSecond",
         "jitter",
+        "logs",
     )
 )
 DEFAULTS: dict[str, Any] = {
@@ -102,7 +109,21 @@ DEFAULTS: dict[str, Any] = {
     "preStopDelay": 0.0,
     "execExitCode": 0,
     "jitter": 0.0,
+    "logs": (),
 }
+
+
+MIN_LOG_EVERY_S = 0.01  # bounds the lines one declaration can produce per simulated second
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """One declared log line: written `after_s` into the run, then every `every_s` (0: once)."""
+
+    after_s: float
+    every_s: float
+    stream: str
+    text: str
 
 
 class BehaviorError(ValueError):
@@ -178,6 +199,31 @@ def _probe_steps(value: Any, path: str) -> tuple[tuple[float, Mapping[str, bool]
     return tuple(sorted(out, key=lambda s: s[0]))
 
 
+def _log_lines(value: Any, path: str) -> tuple[LogSpec, ...]:
+    if not isinstance(value, list):
+        raise BehaviorError(path, "expected a list of lines or {line, after, every, stream}")
+    out = []
+    for i, entry in enumerate(value):
+        p = f"{path}[{i}]"
+        if isinstance(entry, str):
+            out.append(LogSpec(0.0, 0.0, "stdout", entry))
+            continue
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("line"), str):
+            raise BehaviorError(p, "expected a string or {line, after, every, stream}")
+        unknown = sorted(set(entry) - {"line", "after", "every", "stream"})
+        if unknown:
+            raise BehaviorError(f"{p}.{unknown[0]}", "unknown field")
+        stream = entry.get("stream", "stdout")
+        if stream not in ("stdout", "stderr"):
+            raise BehaviorError(f"{p}.stream", "expected stdout or stderr")
+        every = parse_duration_s(entry.get("every", 0), f"{p}.every")
+        if 0 < every < MIN_LOG_EVERY_S:
+            raise BehaviorError(f"{p}.every", f"expected at least {MIN_LOG_EVERY_S:g}s")
+        after = parse_duration_s(entry.get("after", 0), f"{p}.after")
+        out.append(LogSpec(after, every, stream, entry["line"]))
+    return tuple(out)
+
+
 def parse_behavior(raw: Any, path: str) -> dict[str, Any]:
     """Validate one behaviour object into its parsed fields (only those it sets)."""
     if raw is None:
@@ -212,6 +258,8 @@ def parse_behavior(raw: Any, path: str) -> dict[str, Any]:
         out["cpu"] = _series(raw["cpu"], f"{path}.cpu", True)
     if "memory" in raw:
         out["memory"] = _series(raw["memory"], f"{path}.memory", False)
+    if "logs" in raw:
+        out["logs"] = _log_lines(raw["logs"], f"{path}.logs")
     if "memoryGrowthPerSecond" in raw:
         out["memoryGrowthPerSecond"] = _quantity(
             raw["memoryGrowthPerSecond"], f"{path}.memoryGrowthPerSecond", False

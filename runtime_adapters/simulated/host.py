@@ -63,6 +63,7 @@ from runtime_adapters.simulated.behavior import (
     ImageSpec,
     parse_annotation,
 )
+from runtime_adapters.simulated.logs import ContainerLog, rfc3339_nano
 from sim.core import Clock
 from sim.core.rand import RandomStream
 
@@ -99,6 +100,7 @@ class _Container:
     message: str = ""
     token: int = 0  # bumps whenever a scheduled exit must be forgotten
     stop_waiters: list[simpy.Event] = field(default_factory=list)
+    log: ContainerLog = field(default_factory=lambda: ContainerLog(()))
 
 
 class SimulatedHost:
@@ -140,6 +142,9 @@ class SimulatedHost:
         self._cidr: Any = None
         self._next_ip = 0
         self._used_ips: dict[str, str] = {}
+        # the last removed instance of each (sandbox, container name), whose log stays readable
+        # as upstream's container GC keeps the last dead container (MaxPerPodContainer = 1)
+        self._retired: dict[tuple[str, str], _Container] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
     def _new_id(self) -> str:
@@ -186,6 +191,7 @@ class SimulatedHost:
         self._containers.clear()
         self._pulls.clear()
         self._used_ips.clear()
+        self._retired.clear()
 
     def power_on(self) -> None:
         self.powered = True
@@ -275,6 +281,8 @@ class SimulatedHost:
                 return
             for c in self._in_sandbox(sandbox_id):
                 self._remove(c)
+            for key in [k for k in self._retired if k[0] == sandbox_id]:
+                del self._retired[key]
             if self._used_ips.get(sb.ip) == sandbox_id:
                 del self._used_ips[sb.ip]
 
@@ -354,6 +362,7 @@ class SimulatedHost:
             c = _Container(
                 cid, sandbox_id, config, image.id, behavior, self._timing(behavior), self.clock.now
             )
+            c.log = ContainerLog(behavior["logs"])
             self._containers[cid] = c
             self._emit(c, CONTAINER_CREATED_EVENT)
             return cid
@@ -382,6 +391,11 @@ class SimulatedHost:
                 )
             c.state = CONTAINER_RUNNING
             c.started_at = self.clock.now
+            cfg = c.config
+            restart = f", restart {cfg.attempt}" if cfg.attempt else ""
+            c.log.start(
+                c.started_at, f"[kubesim] started container {cfg.name} (image {cfg.image}{restart})"
+            )
             self._schedule_exit(c)
             self._emit(c, CONTAINER_STARTED_EVENT)
 
@@ -414,6 +428,11 @@ class SimulatedHost:
         c.finished_at = self.clock.now
         c.exit_code = code
         c.reason = reason or ("Completed" if code == 0 else "Error")
+        c.log.write(
+            c.finished_at,
+            f"[kubesim] exited with code {code} ({c.reason})",
+            "stdout" if code == 0 else "stderr",
+        )
         waiters, c.stop_waiters = c.stop_waiters, []
         self._emit(c, CONTAINER_STOPPED_EVENT)
         for w in waiters:
@@ -435,6 +454,7 @@ class SimulatedHost:
         token = c.token
         delay = c.timing["stopDelay"]
         code, reason = c.behavior["stopExitCode"], ""
+        c.log.write(self.clock.now, "[kubesim] received SIGTERM")
         if delay > timeout_s:
             delay, code, reason = max(0.0, timeout_s), SIGKILL_EXIT_CODE, "Error"
 
@@ -454,6 +474,8 @@ class SimulatedHost:
             self._exit(c, SIGKILL_EXIT_CODE, "Error")
         c.token += 1
         self._containers.pop(c.id, None)
+        if self._sandboxes.get(c.sandbox_id) is not None:
+            self._retired[(c.sandbox_id, c.config.name)] = c
         self._emit(c, CONTAINER_DELETED_EVENT)
 
     def remove_container(self, container_id: str) -> simpy.Event:
@@ -525,6 +547,19 @@ class SimulatedHost:
             total += v * (min(end, age_s) - after)
         return total
 
+    def container_log(self, container_id: str) -> list[str]:
+        """The container's log in the CRI log format (`<RFC3339Nano> <stream> F <text>`), the
+        lines a kubelet reads from ContainerStatus.logPath. The last removed instance of each
+        container of a live sandbox still answers (upstream keeps the last dead container);
+        anything else raises CriError NotFound."""
+        c = self._containers.get(container_id)
+        if c is None:
+            c = next((r for r in self._retired.values() if r.id == container_id), None)
+        if c is None:
+            raise not_found(f'an error occurred when try to find container "{container_id}"')
+        until = c.finished_at if c.state == CONTAINER_EXITED else self.clock.now
+        return c.log.lines(until, lambda t: rfc3339_nano(self.clock.micro_timestamp(t)))
+
     def get_container_events(self, callback: Callable[[ContainerEvent], None]) -> None:
         self._subscribers.append(callback)
 
@@ -542,8 +577,21 @@ class SimulatedHost:
                 {**c.behavior.fields, "livenessFailsAfter": c.timing["livenessFailsAfter"]}
             )
         if b.probe_answer(purpose, age):
+            self._log_probe(c, purpose, "")
             return ProbeResult("success")
-        return ProbeResult("failure", _failure_output(probe, self._sandboxes.get(c.sandbox_id)))
+        output = _failure_output(probe, self._sandboxes.get(c.sandbox_id))
+        self._log_probe(c, purpose, output)
+        return ProbeResult("failure", output)
+
+    def _log_probe(self, c: _Container, purpose: str, failure: str) -> None:
+        """A line when a probe's answer changes (the first success is the expected one)."""
+        ok = not failure
+        if c.log.probe_answers.get(purpose, True) == ok:
+            c.log.probe_answers[purpose] = ok
+            return
+        c.log.probe_answers[purpose] = ok
+        text = f"{purpose} probe succeeded" if ok else f"{purpose} probe failed: {failure}"
+        c.log.write(self.clock.now, f"[kubesim] {text}", "stdout" if ok else "stderr")
 
     def pre_stop_delay_s(self, container_id: str) -> float:
         """How long this container's exec or httpGet preStop hook runs (a simulated-host extra)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.http.auth import TokenAuth
 from sim.http.driver import SimDriver
+from sim.http.logs import cluster_log_source
 from sim.http.server import DEFAULT_BOOKMARK_INTERVAL_S, HttpApiServer
 
 FIELDS = ("address", "port", "speed", "token", "viewerToken", "bookmarkIntervalSeconds")
@@ -60,4 +61,5 @@ def install(cluster: Any, config: dict[str, Any] | None) -> HttpApiServer:
         port=port,
         auth=auth,
         bookmark_interval_s=float(bookmark),
+        log_source=cluster_log_source(cluster),
     )

@@ -463,15 +463,17 @@ class Resource:
     def _log(self, kind: Kind, info: RequestInfo, query: Mapping[str, Any]) -> Answer:
         pod = self.api.get(kind, info.name, namespace=info.namespace)
         containers = [c["name"] for c in pod["spec"].get("containers") or []]
+        inits = [c["name"] for c in pod["spec"].get("initContainers") or []]
         container = query.get("container") or ""
         if not container:
             if len(containers) != 1:
+                more = f" or one of the init containers: [{' '.join(inits)}]" if inits else ""
                 raise bad_request(
                     f"a container name must be specified for pod {info.name}, choose one of: "
-                    f"[{' '.join(containers)}]"
+                    f"[{' '.join(containers)}]{more}"
                 )
             container = containers[0]
-        elif container not in containers:
+        elif container not in containers and container not in inits:
             raise bad_request(f"container {container} is not valid for pod {info.name}")
         lines = None if self.log_source is None else self.log_source(pod, container, query)
         if lines is None:
@@ -487,7 +489,11 @@ class Resource:
         tail = query_int(query, "tailLines")
         if tail is not None and tail >= 0:
             lines = lines[len(lines) - tail :] if tail else []
-        return Answer(200, None, text="".join(f"{line}\n" for line in lines))
+        text = "".join(f"{line}\n" for line in lines)
+        limit = query_int(query, "limitBytes")
+        if limit is not None and limit > 0:
+            text = text.encode()[:limit].decode(errors="ignore")
+        return Answer(200, None, text=text)
 
     # -- helpers -------------------------------------------------------------------------------
     @staticmethod

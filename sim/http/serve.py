@@ -23,6 +23,7 @@ import yaml
 
 from sim.http.auth import TokenAuth
 from sim.http.driver import SimDriver
+from sim.http.logs import cluster_log_source
 from sim.http.server import HttpApiServer
 from sim.http.tls import make_serving_cert
 
@@ -138,7 +139,15 @@ def serve(
         auth.add(viewer_token, "viewer", read_only=True)
     driver = SimDriver(cluster.clock, realtime=True, speed=speed)
     tls = make_serving_cert(("127.0.0.1", "localhost", address)) if token else None
-    server = HttpApiServer(cluster.api, driver, host=address, port=port, auth=auth, tls=tls)
+    server = HttpApiServer(
+        cluster.api,
+        driver,
+        host=address,
+        port=port,
+        auth=auth,
+        tls=tls,
+        log_source=cluster_log_source(cluster),
+    )
     try:
         server.start()
     except OSError as e:

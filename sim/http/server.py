@@ -47,6 +47,9 @@ from sim.http.watchstream import DEFAULT_BUFFER_EVENTS, WatchChannel
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # upstream maxRequestBodyBytes
 DEFAULT_BOOKMARK_INTERVAL_S = 60.0  # upstream cacher: bookmarks about once a minute
 NOT_FOUND = "the server could not find the requested resource"
+# not a Kubernetes path: the simulated clock, so that a control loop in another process can run
+# its own clock in step with this one (sim/http/remote.py)
+CLOCK_PATH = "/kubesim/v1/clock"
 
 
 class HttpApiServer:
@@ -163,6 +166,14 @@ class HttpApiServer:
         self.stop()
 
     # -- requests ------------------------------------------------------------------------------
+    def _clock_info(self) -> dict[str, Any]:
+        return {
+            "now": self.clock.now,
+            "epoch": self.clock.epoch,
+            "speed": self.driver.speed,
+            "realtime": self.driver.realtime,
+        }
+
     async def _sim(self, fn: Callable[[], Any]) -> Any:
         return await asyncio.wrap_future(self.driver.call(fn))
 
@@ -189,6 +200,8 @@ class HttpApiServer:
                 return _json(discovery.SERVER_VERSION)
             return web.Response(text="ok", content_type="text/plain")
         ident = self._identify(request)
+        if path == CLOCK_PATH:
+            return _json(await self._sim(self._clock_info))
         info = parse_resource_path(path)
         if info is None:
             return self._non_resource(request, path)

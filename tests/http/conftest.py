@@ -18,6 +18,7 @@ import pytest
 
 from sim import Cluster
 from sim.http import HttpApiServer, SimDriver, TokenAuth, write_kubeconfig
+from sim.http.logs import cluster_log_source
 from sim.http.tls import make_serving_cert
 from sim.scenario.model import NodePool
 
@@ -76,6 +77,7 @@ def start_served(
         tls = make_serving_cert()
     if viewer:
         auth.add(viewer, "viewer", read_only=True)
+    server_kw.setdefault("log_source", cluster_log_source(cluster))
     server = HttpApiServer(cluster.api, driver, port=0, auth=auth, tls=tls, **server_kw).start()
     path = tmp_path / "kubeconfig"
     write_kubeconfig(path, server.url, token, tls.ca_pem if tls else None)

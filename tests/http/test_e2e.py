@@ -83,11 +83,12 @@ class Serve:
         self.export = self.proc.stdout.readline()
 
     def kubectl(
-        self, *args: str, check: bool = True, timeout: float = 60
+        self, *args: str, check: bool = True, timeout: float = 60, stdin: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         assert KUBECTL is not None
         out = subprocess.run(
             [KUBECTL, "--kubeconfig", str(self.kubeconfig), *args],
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -237,3 +237,30 @@ class RuntimeContract:
         assert (
             stats[cid].memory_working_set_bytes > 0 and stats[cid].cpu_usage_core_nano_seconds > 0
         )
+
+    def test_container_log_is_in_the_cri_log_format_and_outlives_removal(
+        self, backend: Backend
+    ) -> None:
+        """ContainerLog (a CRI-like addition: the kubelet reads ContainerStatus.logPath on a real
+        node): `<RFC3339Nano> <stdout|stderr> F <text>` lines, oldest first; the last removed
+        instance of a container stays readable while its sandbox exists; unknown ids NotFound."""
+        rt = backend.runtime
+        sid, cfg = self._sandbox(backend)
+        cid = self._container(backend, sid, cfg)
+        backend.wait(rt.start_container(cid))
+        backend.idle(1)
+        backend.wait(rt.stop_container(cid, 5))
+        backend.wait(rt.remove_container(cid))
+        lines = rt.container_log(cid)
+        assert lines
+        for line in lines:
+            ts, stream, tag, _text = line.split(" ", 3)
+            assert ts.startswith("20") and ts.endswith("Z")
+            assert stream in ("stdout", "stderr") and tag in ("F", "P")
+        assert [line.split(" ", 1)[0] for line in lines] == sorted(
+            line.split(" ", 1)[0] for line in lines
+        )
+        backend.wait(rt.remove_pod_sandbox(sid))
+        with pytest.raises(CriError) as e:
+            rt.container_log(cid)
+        assert e.value.code == "NotFound"

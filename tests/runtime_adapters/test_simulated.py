@@ -178,3 +178,82 @@ def test_bad_behaviour_names_the_field(raw: dict, path: str) -> None:
     with pytest.raises(BehaviorError) as e:
         parse_behavior(raw, "b")
     assert e.value.path == path
+
+
+def _log_texts(b: Backend, cid: str) -> list[str]:
+    return [line.split(" ", 3)[3] for line in b.runtime.container_log(cid)]
+
+
+def test_the_log_has_declared_lines_and_lifecycle_lines_in_order() -> None:
+    b = make_host(
+        {
+            "runFor": "3.5s",
+            "exitCode": 2,
+            "logs": [
+                "listening on :80",
+                {"line": "tick {n}", "after": "1s", "every": "1s"},
+                {"line": "warming up", "after": "500ms", "stream": "stderr"},
+            ],
+        }
+    )
+    cid = _running(b)
+    b.idle(10)
+    assert _log_texts(b, cid) == [
+        "[kubesim] started container c (image nginx:1.27)",
+        "listening on :80",
+        "warming up",
+        "tick 1",
+        "tick 2",
+        "tick 3",
+        "[kubesim] exited with code 2 (Error)",
+    ]
+    lines = b.runtime.container_log(cid)
+    assert lines[2].split(" ")[1] == "stderr" and lines[-1].split(" ")[1] == "stderr"
+    started = b.runtime.container_status(cid).started_at
+    assert lines[0].split(" ")[0] == b.clock.micro_timestamp(started)[:-1].rstrip("0") + "Z"
+
+
+def test_the_log_records_probe_changes_and_sigterm() -> None:
+    b = make_host({"readyAfter": "2s", "livenessFailsAfter": "4s"})
+    cid = _running(b)
+    rt = b.runtime
+    probe = {"httpGet": {"port": 80}}
+    for _ in range(6):
+        rt.probe(cid, "readiness", probe)
+        rt.probe(cid, "liveness", probe)
+        b.idle(1)
+    b.wait(rt.stop_container(cid, 30))
+    assert _log_texts(b, cid)[1:] == [
+        "[kubesim] readiness probe failed: HTTP probe failed with statuscode: 503",
+        "[kubesim] readiness probe succeeded",
+        "[kubesim] liveness probe failed: HTTP probe failed with statuscode: 503",
+        "[kubesim] received SIGTERM",
+        "[kubesim] exited with code 0 (Completed)",
+    ]
+
+
+def test_periodic_log_lines_are_bounded() -> None:
+    from runtime_adapters.simulated.logs import MAX_LOG_LINES
+
+    b = make_host({"logs": [{"line": "n={n}", "every": "10ms"}]})
+    cid = _running(b)
+    b.idle(200)
+    texts = _log_texts(b, cid)
+    assert len(texts) == MAX_LOG_LINES
+    assert texts[-1] == "n=20001"
+
+
+@pytest.mark.parametrize(
+    ("logs", "path"),
+    [
+        pytest.param("hello", "b.logs", id="not-a-list"),
+        pytest.param([{"after": "1s"}], "b.logs[0]", id="entry-without-line"),
+        pytest.param([{"line": "x", "stream": "stdin"}], "b.logs[0].stream", id="bad-stream"),
+        pytest.param([{"line": "x", "every": "1ms"}], "b.logs[0].every", id="too-frequent"),
+        pytest.param([{"line": "x", "colour": "red"}], "b.logs[0].colour", id="unknown-field"),
+    ],
+)
+def test_bad_log_declarations_name_the_field(logs: object, path: str) -> None:
+    with pytest.raises(BehaviorError) as e:
+        parse_behavior({"logs": logs}, "b")
+    assert e.value.path == path

@@ -1,0 +1,222 @@
+"""Control loops in another process: a kubelet and controllers against a served API.
+
+    python -m sim.http.remote --server URL [--kubelet NODE ...] [--controllers a,b]
+                              [--pool NAME] [--capacity cpu=4,memory=16Gi,pods=110]
+                              [--ordinal N] [--seed N] [--token T]
+
+`RemoteCluster` is the smallest facade of `sim.cluster.Cluster` that the kubelet and the
+controllers use (`clock`, `streams`, `trace`, `client(user)`, `informers`, `network`), built
+over `HttpClient` instead of the in-process front, so their code runs unchanged. Its clock is
+set to the server's simulated instant (`GET /kubesim/v1/clock`) and paced in real time at the
+server's speed by this process's own `SimDriver`, so timestamps the loops write (lease renewals,
+container start times) agree with the server's clock to within a request's round trip.
+
+Node identity: a remote node's InternalIP and fallback pod CIDR come from its ordinal
+(`--ordinal`, default 1000, so that they do not collide with the server's in-process nodes,
+which count from 0); node IPAM on the server normally assigns the pod CIDR first. The kubelet
+is built as `KubeletFleet.add_node` builds one (a SimulatedHost from the scenario defaults plus
+a Kubelet), with the node name given rather than derived from the pool.
+
+SIGINT or SIGTERM stops the driver; the process exits 0. Logs of the remote node's pods are not
+served (the API server would proxy to this kubelet's port 10250, which is not modelled).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any
+
+import click
+import orjson
+
+from sim.client.informer import SharedInformerFactory
+from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.http.client import HttpClient, Transport
+from sim.http.driver import SimDriver
+from sim.http.server import CLOCK_PATH
+
+__all__ = ["DEFAULT_ORDINAL", "RemoteCluster", "fetch_clock", "main"]
+
+DEFAULT_ORDINAL = 1000
+DEFAULT_CAPACITY = {"cpu": "4", "memory": "16Gi", "pods": "110"}
+
+
+def fetch_clock(url: str, token: str | None = None, timeout_s: float = 10.0) -> dict[str, Any]:
+    """The served cluster's clock: now (simulated seconds), epoch, speed, realtime."""
+    transport = Transport(url, token=token, user_agent="kubesim-remote")
+    try:
+        status, body = transport.request("GET", CLOCK_PATH, {}, None, "").result(timeout_s)
+    finally:
+        transport.close()
+    if status != 200:
+        raise RuntimeError(f"GET {url}{CLOCK_PATH}: HTTP {status}: {body[:200]!r}")
+    info: dict[str, Any] = orjson.loads(body)
+    return info
+
+
+class RemoteCluster:
+    """What a control loop needs of a Cluster, over HTTP (see the module docstring)."""
+
+    def __init__(
+        self, url: str, *, seed: int = 0, token: str | None = None, keep_trace: bool = False
+    ):
+        info = fetch_clock(url, token)
+        self.url = url
+        self.token = token
+        self.seed = int(seed)
+        speed = float(info["speed"])
+        self.clock = Clock(speed=speed, epoch=str(info["epoch"]))
+        if float(info["now"]) > 0:
+            self.clock.run(until=float(info["now"]))  # nothing is scheduled yet: instant
+        self.driver = SimDriver(self.clock, realtime=True, speed=speed)
+        self.streams = RandomStreams(self.seed)
+        self.trace = TraceRecorder(lambda: self.clock.now, keep=keep_trace)
+        self.network: Any = None  # no network model: every node reaches the API server
+        self.clients: list[HttpClient] = []
+        self.informers = SharedInformerFactory(self.client("informers"), self.clock)
+        self.kubelets: Any = None
+        self.controllers: Any = None
+
+    def client(self, user: str) -> HttpClient:
+        """A client acting as `user` (the server names it after the User-Agent, or the token)."""
+        c = HttpClient(self.url, self.driver, user=user, token=self.token)
+        self.clients.append(c)
+        return c
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def add_kubelet(
+        self,
+        name: str,
+        *,
+        pool: str = "remote",
+        ordinal: int = DEFAULT_ORDINAL,
+        capacity: dict[str, str] | None = None,
+        kubelet_config: dict[str, Any] | None = None,
+        images: Any = None,
+    ) -> Any:
+        """Start a simulated host and a kubelet registering Node `name` (call before `run`)."""
+        from runtime_adapters.simulated import SimulatedHost
+        from sim.kubelet import Kubelet, node_ip_for
+        from sim.kubelet import install as install_kubelets
+        from sim.scenario.model import NodePool
+
+        if self.kubelets is None:
+            self.kubelets = install_kubelets(self, kubelet_config, images)  # type: ignore[arg-type]
+        fleet = self.kubelets
+        node_pool = NodePool(name=pool, count=1, capacity=dict(capacity or DEFAULT_CAPACITY))
+        cfg = fleet.config
+        host = SimulatedHost(
+            self.clock,
+            name,
+            cfg.catalog,
+            ids=self.streams.stream(f"host/{name}/ids"),
+            jitter=self.streams.stream(f"host/{name}/jitter"),
+            node_ip=node_ip_for(ordinal),
+            default_behavior=cfg.default_behavior,
+            pull_bandwidth_bps=cfg.image_pull_bandwidth_bps,
+            pull_check_s=cfg.pull_check_delay_s,
+            sandbox_delay_s=cfg.sandbox_delay_s,
+        )
+        kl = Kubelet(fleet, name, node_pool, ordinal, host)
+        fleet.hosts[name] = host
+        fleet.kubelets[name] = kl
+        kl.boot()
+        kl.start()
+        return kl
+
+    def start_controllers(self, names: list[str], config: dict[str, Any] | None = None) -> Any:
+        """Start the named kube-controller-manager controllers (upstream names)."""
+        from sim.controllers import install as install_controllers
+
+        cfg = dict(config or {})
+        cfg["controllers"] = list(names)
+        self.controllers = install_controllers(self, cfg)  # type: ignore[arg-type]
+        return self.controllers
+
+    def run(self) -> None:
+        """Run the loops on this thread until `stop()` (or SIGINT/SIGTERM in `main`)."""
+        try:
+            self.driver.run()
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        self.driver.stop()
+
+    def close(self) -> None:
+        for c in self.clients:
+            c.close()
+        self.clients = []
+
+
+def _capacity(text: str) -> dict[str, str]:
+    out = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise click.BadParameter(f"expected name=quantity, got {part!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@click.command()
+@click.option("--server", required=True, help="The served API, e.g. http://127.0.0.1:6443.")
+@click.option("--kubelet", "kubelets", multiple=True, help="Run a kubelet for this node.")
+@click.option(
+    "--controllers",
+    default="",
+    help="Comma-separated controller names, e.g. replicaset-controller.",
+)
+@click.option("--pool", default="remote", show_default=True, help="The kubelets' node pool label.")
+@click.option("--capacity", default="cpu=4,memory=16Gi,pods=110", show_default=True)
+@click.option("--ordinal", default=DEFAULT_ORDINAL, show_default=True, help="First node ordinal.")
+@click.option("--seed", default=0, show_default=True, help="Seed of this process's streams.")
+@click.option("--token", default=None, help="Bearer token (the server must serve plain HTTP).")
+def main(
+    server: str,
+    kubelets: tuple[str, ...],
+    controllers: str,
+    pool: str,
+    capacity: str,
+    ordinal: int,
+    seed: int,
+    token: str | None,
+) -> None:
+    """Run kubelets and controllers in this process against a served API."""
+    names = [n.strip() for n in controllers.split(",") if n.strip()]
+    if not kubelets and not names:
+        raise click.UsageError("nothing to run: give --kubelet and/or --controllers")
+    caps = _capacity(capacity)
+    try:
+        remote = RemoteCluster(server, seed=seed, token=token)
+    except (OSError, RuntimeError) as e:
+        raise click.ClickException(f"cannot reach {server}: {e}") from None
+    try:
+        for i, node in enumerate(kubelets):
+            remote.add_kubelet(node, pool=pool, ordinal=ordinal + i, capacity=caps)
+        if names:
+            remote.start_controllers(names)
+    except Exception as e:  # noqa: BLE001 - a bad name or config is a usage error
+        remote.close()
+        raise click.ClickException(str(e)) from None
+    click.echo(
+        f"kubesim remote: kubelets [{' '.join(kubelets)}] controllers [{' '.join(names)}] "
+        f"against {server} from t={remote.clock.now:.1f}s"
+    )
+    sys.stdout.flush()
+    previous = signal.signal(signal.SIGTERM, lambda _s, _f: remote.stop())
+    try:
+        remote.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"stopped at t={remote.clock.now:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
