@@ -183,3 +183,29 @@ def test_protobuf_eviction_bodies_decode_to_json() -> None:
     }
     with pytest.raises(protobuf.ProtobufError):
         protobuf.decode(b"{}")
+
+
+def _post_cm(url: str, validation: str | None) -> Any:
+    body = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": f"fv-{(validation or 'default').lower()}"},
+        "data": {"a": "1"},
+        "dataa": {"typo": "x"},
+    }
+    q = f"?fieldValidation={validation}" if validation else ""
+    return requests.post(f"{url}/api/v1/namespaces/default/configmaps{q}", json=body, timeout=10)
+
+
+def test_field_validation_strict_warn_and_ignore(served: Any) -> None:
+    strict = _post_cm(served.url, "Strict")
+    assert strict.status_code == 400
+    assert 'unknown field "dataa"' in strict.json()["message"]
+    warn = _post_cm(served.url, "Warn")
+    assert warn.status_code == 201
+    assert "dataa" in warn.headers["Warning"]
+    ignore = _post_cm(served.url, "Ignore")
+    assert ignore.status_code == 201 and "Warning" not in ignore.headers
+    assert "dataa" not in ignore.json()
+    default = _post_cm(served.url, None)  # the apiserver's default is Warn
+    assert default.status_code == 201 and "dataa" in default.headers["Warning"]
