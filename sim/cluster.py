@@ -1,9 +1,10 @@
 """The composition root: builds a whole cluster from arguments or a scenario.
 
-This is the one place that knows every component. Today a cluster is the clock, the store, the
-API server with its admission chain, the store compactor and the scenario timeline; the
-scheduler, controllers, kubelets and network join here as they are built, so that `Cluster(...)`,
-`kubesim run` and `kubesim serve` always run the whole cluster that exists so far.
+This is the one place that knows every component: the clock, the store, the API server with
+its admission chain and compactor, then, each on unless switched off, the controller manager,
+a kubelet per pool node (on a simulated host), the network (service IPAM, topology, kube-proxy,
+traffic) and the scheduler, and the scenario timeline. `Cluster(...)`, `kubesim run` and
+`kubesim serve` all run this same cluster.
 
 The Python API works on Kubernetes JSON: `apply` takes dicts, lists of dicts or multi-document
 YAML; every method returns plain (mutable, private) dicts; errors raise `sim.ApiError` whose
@@ -63,6 +64,13 @@ def _documents(manifest: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _section(value: Mapping[str, Any] | bool | None) -> dict[str, Any] | None:
+    """A component's configuration: None (defaults) for None or True, else a private dict."""
+    if value is None or value is True or value is False:
+        return None
+    return dict(value)
+
+
 class Cluster:
     """A simulated Kubernetes cluster. See the module docstring."""
 
@@ -99,32 +107,32 @@ class Cluster:
         self.timeline_errors: list[str] = []
         self.scenario: Scenario | None = None
         self._bootstrap()
+        # Components in upstream's start-up order; each is on unless passed False, and takes
+        # its scenario section (a dict) as configuration.
         self.controllers: Any = None
+        self.kubelets: Any = None
+        self.network: Any = None
+        self.scheduler: Any = None
         if controller_manager is not False:
             from sim.controllers import install as install_controllers
 
-            cfg = None if controller_manager in (None, True) else dict(controller_manager)  # type: ignore[arg-type]
-            self.controllers = install_controllers(self, cfg)
-        self.kubelets: Any = None
+            self.controllers = install_controllers(self, _section(controller_manager))
         if kubelet is not False:
             from sim.kubelet import install as install_kubelets
 
-            kcfg = None if kubelet in (None, True) else dict(kubelet)  # type: ignore[arg-type]
-            self.kubelets = install_kubelets(self, kcfg, images)
+            self.kubelets = install_kubelets(self, _section(kubelet), images)
         for pool in node_pools:
             self.add_node_pool(pool)
-        self.network: Any = None
         if network is not False:
             from sim.network import install as install_network
 
-            ncfg = None if network in (None, True) else dict(network)  # type: ignore[arg-type]
-            self.network = install_network(self, ncfg)
-        self.scheduler: Any = None
+            self.network = install_network(self, _section(network))
         if scheduler is not False:
             from sim.scheduler import install as install_scheduler
 
-            sched_cfg = None if scheduler in (None, True) else dict(scheduler)  # type: ignore[arg-type]
-            self.scheduler = install_scheduler(self, sched_cfg, base_dir=scheduler_base_dir)
+            self.scheduler = install_scheduler(
+                self, _section(scheduler), base_dir=scheduler_base_dir
+            )
         if compaction_interval_s > 0:
             self.clock.process(self._compactor(compaction_interval_s))
 
