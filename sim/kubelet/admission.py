@@ -101,9 +101,11 @@ def tolerates(tolerations: Iterable[Mapping[str, Any]], taint: Mapping[str, Any]
 
 
 def _host_ports(pod: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    """The pod's host ports as 1.32's NodePorts predicate sees them (plugins/nodeports:
+    getContainerPorts reads spec.containers only), which the kubelet's admission reuses."""
     out = []
     spec = pod.get("spec") or {}
-    for c in [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]:
+    for c in spec.get("containers") or ():
         for p in c.get("ports") or ():
             if p.get("hostPort"):
                 out.append(

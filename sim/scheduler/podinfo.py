@@ -135,7 +135,9 @@ class PodShape:
         self.nonzero_cpu = nz.get("cpu", 0)
         self.nonzero_memory = nz.get("memory", 0)
         ports: list[tuple[str, str, int]] = []
-        for c in _items(spec.get("initContainers")) + _items(spec.get("containers")):
+        # nodeports.go getContainerPorts and NodeInfo's used ports read spec.containers only
+        # in 1.32: an init container's hostPort (sidecar or not) is neither wanted nor held.
+        for c in _items(spec.get("containers")):
             for p in _items(_map(c).get("ports")):
                 hp = _map(p).get("hostPort")
                 if hp:
