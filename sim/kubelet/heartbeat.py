@@ -69,8 +69,12 @@ class NodeHeartbeat:
 
     def _status_all(self) -> None:
         for kl in list(self.kubelets.values()):
-            if kl.status_due() and kl.reaches_api_server():
+            if not kl.reaches_api_server():
+                continue
+            if kl.status_due():
                 kl.post_status()
+            for worker in kl.active_workers():
+                worker.reconcile_status()
 
     # -- one lease -----------------------------------------------------------------------------
     def _lease_object(self, kl: Kubelet) -> dict[str, Any]:

@@ -180,6 +180,9 @@ class PodWorker:
             self._refresh(r)
             if r.state == "running":
                 r.started = True  # probes re-establish readiness; startup already passed
+                # pkg/kubelet/prober: without a readiness probe a running container is ready;
+                # with one it is not ready until the probe passes again
+                r.ready = not r.spec.get("readinessProbe")
                 self._start_probes(r)
 
     # -- the worker loop -----------------------------------------------------------------------
@@ -705,6 +708,18 @@ class PodWorker:
             status["qosClass"] = old["qosClass"]
         return status
 
+    def reconcile_status(self) -> None:
+        """The status manager's periodic syncBatch (pkg/kubelet/status/status_manager.go,
+        every 10 s): a pod whose phase or condition statuses in the API differ from what this
+        kubelet last wrote (the node lifecycle controller marks pods NotReady while a node is
+        silent) gets its status written again."""
+        if self._last_status is None or self._status_inflight or self.removed_from_api:
+            return
+        if not self.alive() or _summary(self.pod.get("status")) == _summary(self._last_status):
+            return
+        self._last_status = None
+        self.request_status()
+
     def request_status(self) -> None:
         if self.removed_from_api or not self.alive():
             return
@@ -763,3 +778,13 @@ def _comparable(status: Any) -> Any:
     from sim.api.frozen import thaw
 
     return thaw(status)
+
+
+def _summary(status: Any) -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """Phase and condition statuses: what another writer changes behind the kubelet's back."""
+    if not status:
+        return (None, ())
+    conditions = tuple(
+        sorted((c.get("type", ""), c.get("status", "")) for c in status.get("conditions") or ())
+    )
+    return (status.get("phase"), conditions)
