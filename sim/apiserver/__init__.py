@@ -6,6 +6,7 @@ from sim.apiserver.front import InProcessClient, InProcessWatchStream, Latency
 from sim.apiserver.patch import PatchError, apply_patch
 from sim.apiserver.server import ApiServer
 from sim.apiserver.watch import ApiWatch, ApiWatchEvent
+from sim.apiserver.watchstream import BufferedWatchStream
 
 __all__ = [
     "AdmissionPlugin",
@@ -13,6 +14,7 @@ __all__ = [
     "ApiWatch",
     "ApiWatchEvent",
     "Attributes",
+    "BufferedWatchStream",
     "InProcessClient",
     "InProcessWatchStream",
     "Latency",

@@ -19,6 +19,7 @@ import simpy
 from sim.api.errors import ApiError
 from sim.apiserver.server import ApiServer
 from sim.apiserver.watch import ApiWatch, ApiWatchEvent
+from sim.apiserver.watchstream import BufferedWatchStream
 from sim.core import Clock
 
 
@@ -52,25 +53,16 @@ class Latency:
         return lat
 
 
-class InProcessWatchStream:
+class InProcessWatchStream(BufferedWatchStream):
     """A watch delivered through the simulated network: buffered, delayed, batched."""
 
     def __init__(self, clock: Clock, delay_s: float):
-        self._clock = clock
+        super().__init__(clock)
         self._env = clock.env
         self._delay_s = delay_s
         self._pending: deque[tuple[float, ApiWatchEvent]] = deque()
-        self._ready: list[ApiWatchEvent] = []
-        self._waiter: simpy.Event | None = None
         self._timer_armed = False
-        self._closed = False
-        self._error: ApiError | None = None
         self.api_watch: ApiWatch | None = None
-        self.delivered = 0
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def push(self, ev: ApiWatchEvent) -> None:
         if self._closed:
@@ -91,46 +83,10 @@ class InProcessWatchStream:
             self._clock.call_later(pending[0][0] - now, self._release)
         self._wake()
 
-    def _wake(self) -> None:
-        w = self._waiter
-        if w is None or w.triggered:
-            return
-        if self._ready:
-            batch, self._ready = self._ready, []
-            self._waiter = None
-            self.delivered += len(batch)
-            w.succeed(batch)
-        elif self._error is not None or self._closed:
-            self._waiter = None
-            w.fail(
-                self._error or ApiError({"code": 410, "reason": "Gone", "message": "watch closed"})
-            )
-
-    def next(self) -> simpy.Event:
-        if self._waiter is not None:
-            raise RuntimeError("only one reader may wait on a watch stream")
-        waiter = self._waiter = self._clock.event()
-        self._wake()  # may hand the waiter its batch at once (and forget it)
-        return waiter
-
-    def close_with(self, error: ApiError) -> None:
-        """Server-side end of the watch (a fault, or compaction of a slow watcher)."""
-        self._error = error
-        self._closed = True
-        if self.api_watch is not None:
-            self.api_watch.cancel()
-        self._wake()
-
-    def stop(self) -> None:
-        self._closed = True
+    def _cancel(self) -> None:
         if self.api_watch is not None:
             self.api_watch.cancel()
         self._pending.clear()
-        self._ready.clear()
-        w = self._waiter
-        if w is not None and not w.triggered:
-            self._waiter = None
-            w.succeed([])
 
 
 class InProcessClient:

@@ -32,6 +32,7 @@ from sim.api.errors import ApiError, status_dict
 from sim.api.frozen import freeze
 from sim.api.kinds import REGISTRY, Kind, KindRegistry
 from sim.apiserver.watch import ApiWatchEvent
+from sim.apiserver.watchstream import BufferedWatchStream
 from sim.http.driver import SimDriver
 
 JSON = "application/json"
@@ -379,7 +380,7 @@ class HttpClient:
         return stream.open()
 
 
-class HttpWatchStream:
+class HttpWatchStream(BufferedWatchStream):
     """A watch over HTTP that reconnects from its last resourceVersion (WatchStream protocol)."""
 
     def __init__(
@@ -391,25 +392,17 @@ class HttpWatchStream:
         label_selector: str | None,
         field_selector: str | None,
     ):
+        super().__init__(client.clock)
         self.client = client
         self.kind = kind
         self.namespace = namespace
         self.last_resource_version = resource_version or ""
         self.label_selector = label_selector
         self.field_selector = field_selector
-        self._ready: list[ApiWatchEvent] = []
-        self._waiter: simpy.Event | None = None
         self._opened: simpy.Event | None = None
-        self._closed = False
-        self._error: ApiError | None = None
         self._future: concurrent.futures.Future[None] | None = None
         self._retries = 0
         self.reconnects = 0
-        self.delivered = 0
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def open(self) -> simpy.Event:
         self._opened = self.client.clock.event()
@@ -490,41 +483,6 @@ class HttpWatchStream:
     def _reconnect(self) -> None:
         if not self._closed:
             self._connect()
-
-    def _wake(self) -> None:
-        w = self._waiter
-        if w is None or w.triggered:
-            return
-        if self._ready:
-            batch, self._ready = self._ready, []
-            self._waiter = None
-            self.delivered += len(batch)
-            w.succeed(batch)
-        elif self._closed:
-            self._waiter = None
-            if self._error is not None:
-                w.fail(self._error)
-            else:
-                w.succeed([])
-
-    def next(self) -> simpy.Event:
-        if self._waiter is not None:
-            raise RuntimeError("only one reader may wait on a watch stream")
-        waiter = self._waiter = self.client.clock.event()
-        self._wake()  # may settle (and forget) the waiter at once: return it all the same
-        return waiter
-
-    def close_with(self, error: ApiError) -> None:
-        self._error = error
-        self._closed = True
-        self._cancel()
-        self._wake()
-
-    def stop(self) -> None:
-        self._closed = True
-        self._cancel()
-        self._ready.clear()
-        self._wake()
 
     def _cancel(self) -> None:
         fut = self._future
