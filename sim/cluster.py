@@ -22,7 +22,7 @@ import yaml
 import sim.api.builtin  # noqa: F401  (registers the built-in kinds)
 from sim.api.errors import ApiError, bad_request
 from sim.api.frozen import thaw
-from sim.api.kinds import REGISTRY
+from sim.api.kinds import REGISTRY, Kind
 from sim.apiserver.front import InProcessClient, Latency
 from sim.apiserver.patch import merge_key_for
 from sim.apiserver.server import ApiServer
@@ -245,11 +245,16 @@ class Cluster:
             out.append(thaw(self._apply_one(doc, user)))
         return out
 
-    def _apply_one(self, doc: dict[str, Any], user: str) -> Any:
+    @staticmethod
+    def _kind_of(doc: Mapping[str, Any]) -> Kind:
+        """The registered kind of a manifest, or a 400 naming what the API does not serve."""
         try:
-            kind = REGISTRY.for_object(str(doc.get("apiVersion", "")), str(doc.get("kind", "")))
+            return REGISTRY.for_object(str(doc.get("apiVersion", "")), str(doc.get("kind", "")))
         except LookupError as e:
             raise bad_request(str(e)) from None
+
+    def _apply_one(self, doc: dict[str, Any], user: str) -> Any:
+        kind = self._kind_of(doc)
         meta = doc.get("metadata") or {}
         name = meta.get("name")
         namespace = meta.get("namespace") if kind.namespaced else None
@@ -266,10 +271,7 @@ class Cluster:
         return self.api.create(kind, with_last_applied(doc), namespace=namespace, user=user)
 
     def create(self, manifest: Mapping[str, Any], *, user: str = "kubectl") -> dict[str, Any]:
-        kind = REGISTRY.for_object(
-            str(manifest.get("apiVersion", "")), str(manifest.get("kind", ""))
-        )
-        return thaw(self.api.create(kind, manifest, user=user))
+        return thaw(self.api.create(self._kind_of(manifest), manifest, user=user))
 
     def get(self, kind: str, name: str, namespace: str = "default") -> dict[str, Any]:
         return thaw(self.api.get(kind, name, namespace=namespace))

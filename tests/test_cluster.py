@@ -132,3 +132,12 @@ def test_compactor_runs_every_five_minutes(cluster: Cluster) -> None:
     assert cluster.store.compact_revision == 0
     cluster.run(until=601)
     assert cluster.store.compact_revision > 0
+
+
+def test_create_of_an_unserved_kind_is_a_400_api_error(cluster: Cluster) -> None:
+    with pytest.raises(ApiError) as e:
+        cluster.create(
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+        )
+    assert e.value.code == 400
+    assert 'no matches for kind "Widget" in version "example.com/v1"' in e.value.message
