@@ -43,6 +43,7 @@ from sim.api.validation.common import (
 from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, run_admission
 from sim.apiserver.keys import kind_prefix, list_prefix, object_key, object_ref
 from sim.apiserver.lists import ListRequest, list_objects
+from sim.apiserver.renewals import Renewals
 from sim.apiserver.watch import ADDED, ApiWatch, ApiWatchEvent, KindHub, Send, with_resource_version
 from sim.core import Clock, RandomStreams, TraceRecorder
 from sim.store import CompactedError, Compare, Delete, Put, Store, prefix_end
@@ -80,6 +81,7 @@ class ApiCore:
         self._default_memo: dict[tuple[str, bytes], bytes] = {}
         self._validation_memo: dict[tuple[str, bytes], builtins.list[FieldError]] = {}
         self._list_cache: dict[str, tuple[int, builtins.list[Any]]] = {}
+        self.renewals = Renewals(self)  # type: ignore[arg-type]
 
     # -- helpers -------------------------------------------------------------------------------
     def kind(self, name: str | Kind) -> Kind:
@@ -152,7 +154,10 @@ class ApiCore:
         self._writes[prefix] = self._writes.get(prefix, 0) + 1
 
     def _get_kv(self, kind: Kind, namespace: str | None, name: str) -> Any:
-        kv = self.store.get(object_key(kind, namespace, name))
+        key = object_key(kind, namespace, name)
+        if key in self.renewals.by_key:
+            self.renewals.settle_key(key)
+        kv = self.store.get(key)
         if kv is None:
             raise not_found(kind.plural, kind.group, name)
         return kv
@@ -344,6 +349,8 @@ class ApiCore:
             resource_version=resource_version,
             resource_version_match=resource_version_match,
         )
+        if self.renewals.handles(k):
+            self.renewals.settle_prefix(k, req.prefix)
         return list_objects(self.store, req)
 
     def _labels(self, text: str | None) -> Any:
@@ -393,6 +400,8 @@ class ApiCore:
             send,
         )
         hub = self._hub(k)
+        if self.renewals.handles(k):
+            self.renewals.watched(k)
         if resource_version in (None, "", "0"):
             listing = self.list(k, namespace=namespace)
             for item in listing["items"]:

@@ -54,6 +54,8 @@ class ApiUpdates(ApiCore):
                 k.kind, k.group, "", [required("metadata.name", "name is required")]
             )
         key = object_key(k, ns, name)
+        if key in self.renewals.by_key:
+            self.renewals.settle_key(key)
         kv = self.store.get(key)
         if kv is None:
             if k.allow_create_on_update and not subresource:

@@ -5,29 +5,38 @@ lease/controller.go: ensure the Lease `kube-node-lease/<node>` with holderIdenti
 leaseDurationSeconds 40 and an owner reference to the Node, then renew `renewTime` every 10 s)
 and its own node status loop (every nodeStatusUpdateFrequency, posting only when something
 changed or nodeStatusReportFrequency has passed). Here one clock timer per period serves every
-kubelet: a renewal or a status check costs no process wake-up of its own, and a quiet node costs
-one Lease update per renewal period and one status post per report period. Readers still see
-what upstream would show: each Lease's renewTime is at most one renewal interval old while its
+kubelet: a renewal or a status check costs no process wake-up of its own. Readers still see what
+upstream would show: each Lease's renewTime is at most one renewal interval old while its
 kubelet runs (upstream adds up to 4 % jitter per node; here every node renews at multiples of the
-interval), and it stops moving the moment the kubelet stops or its host loses power.
+interval), and it stops moving the moment the kubelet stops, its host loses power or a
+partition cuts it from the control plane.
 
 A renewal is an update through the kubelet's own client with the Lease it last wrote (upstream
 keeps `latestLease` to save a GET); a failed renewal forgets it, and the next period GETs (or
-creates) the Lease again.
+creates) the Lease again. Once a renewal succeeded through the in-process API server, the
+kubelet registers a *standing renewal* there instead (sim/apiserver/renewals.py): the Lease is
+only written when someone reads or watches it, so a quiet node costs nothing per period. The
+standing renewal stops (after writing the last renewal that happened) when the kubelet stops or
+its host powers off, and when a network change cuts the node from the control plane; the next
+period then renews through the client again, which succeeds once the network heals. A kubelet
+talking to a remote API server (sim/http/remote.py) always renews through its client.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
+from sim.api.kinds import REGISTRY
 
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
     from sim.kubelet.kubelet import Kubelet
+    from sim.kubelet.pod_worker import PodWorker
 
 __all__ = ["LEASE_NAMESPACE", "NodeHeartbeat"]
 
@@ -41,7 +50,14 @@ class NodeHeartbeat:
         self.fleet = fleet
         self.clock = fleet.cluster.clock
         self.kubelets: dict[str, Kubelet] = {}
+        self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
         self.renewals = 0
+        self._lease_kind = REGISTRY.resolve("leases")
+        self._watching_network = False
+        self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
+        self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
+        self._report_seq = 0
+        self._reconcile: dict[tuple[str, str], tuple[Kubelet, PodWorker]] = {}
         self.clock.process(self._loop(fleet.config.lease_renew_interval_s, self._renew_all))
         self.clock.process(
             self._loop(fleet.config.node_status_update_frequency_s, self._status_all)
@@ -49,11 +65,72 @@ class NodeHeartbeat:
 
     def add(self, kl: Kubelet) -> None:
         self.kubelets[kl.name] = kl
+        self._watch_network()
         self.renew(kl)
 
     def remove(self, kl: Kubelet) -> None:
         if self.kubelets.get(kl.name) is kl:
             del self.kubelets[kl.name]
+        self._sit_down(kl)
+
+    # -- standing renewals ---------------------------------------------------------------------
+    def _registry(self, kl: Kubelet) -> Any:
+        """The in-process API server's standing renewals, or None (a remote API server)."""
+        server = getattr(kl.client, "server", None)
+        return getattr(server, "renewals", None)
+
+    def _stand(self, kl: Kubelet) -> None:
+        """After a successful renewal: let the API server renew from now on."""
+        registry = self._registry(kl)
+        if registry is None or kl.name in self.standing or self.kubelets.get(kl.name) is not kl:
+            return
+        gen = kl.generation
+
+        def lost() -> None:  # someone deleted the Lease: ensure it again next period
+            if self.standing.get(kl.name) is kl and kl.generation == gen:
+                del self.standing[kl.name]
+                kl.lease = None
+
+        registry.start(
+            self._lease_kind,
+            LEASE_NAMESPACE,
+            kl.name,
+            user=kl.client.user,
+            period_s=self.fleet.config.lease_renew_interval_s,
+            on_lost=lost,
+        )
+        self.standing[kl.name] = kl
+
+    def _sit_down(self, kl: Kubelet) -> None:
+        """Stop the standing renewal (the last renewal that happened gets written)."""
+        if self.standing.get(kl.name) is not kl:
+            return
+        del self.standing[kl.name]
+        registry = self._registry(kl)
+        if registry is not None:
+            from sim.apiserver.keys import object_key
+
+            key = object_key(self._lease_kind, LEASE_NAMESPACE, kl.name)
+            registry.stop(key)
+            # the lease as last renewed on the kubelet's behalf, its `latestLease` upstream
+            kv = registry.api.store.get(key)
+            kl.lease = kv.value if kv is not None else None
+
+    def _watch_network(self) -> None:
+        network = getattr(self.fleet.cluster, "network", None)
+        if network is None or self._watching_network:
+            return
+        self._watching_network = True
+        network.topology.add_listener(self._network_changed)
+
+    def _network_changed(self) -> None:
+        """A partition cuts the standing renewals of the nodes it separates."""
+        if not self.standing:
+            return
+        network = self.fleet.cluster.network
+        reach = network.topology.connected_to("control-plane")
+        for name in [n for n in self.standing if n not in reach]:
+            self._sit_down(self.standing[name])
 
     def _loop(self, period_s: float, fn: Any) -> Generator[Any, Any, None]:
         tick = 0
@@ -64,17 +141,53 @@ class NodeHeartbeat:
 
     def _renew_all(self) -> None:
         for kl in list(self.kubelets.values()):
-            if kl.reaches_api_server():
+            if kl.name not in self.standing and kl.reaches_api_server():
                 self.renew(kl)
 
+    # -- node status and pod status checks ------------------------------------------------------
+    def status_changed(self, kl: Kubelet) -> None:
+        self._dirty[kl.name] = kl
+
+    def report_at(self, kl: Kubelet, due_s: float) -> None:
+        """The node status must be posted again by `due_s` (nodeStatusReportFrequency)."""
+        self._report_seq += 1
+        heapq.heappush(self._reports, (due_s, self._report_seq, kl.name))
+
+    def reconcile_later(self, kl: Kubelet, worker: PodWorker) -> None:
+        """The API's copy of a pod changed: compare it with what the kubelet wrote, next tick."""
+        self._reconcile[(kl.name, worker.uid)] = (kl, worker)
+
     def _status_all(self) -> None:
-        for kl in list(self.kubelets.values()):
-            if not kl.reaches_api_server():
+        """Every nodeStatusUpdateFrequency: the node statuses that may need a post, and the pods
+        whose API status someone else changed (the status manager's syncBatch). A node is looked at
+        only when something it reports changed or its report is due, which is when upstream's
+        check would find anything to post; a quiet node costs nothing per tick."""
+        now = self.clock.now
+        due: dict[str, Kubelet] = self._dirty
+        self._dirty = {}
+        while self._reports and self._reports[0][0] <= now + 1e-6:
+            _due_s, _seq, name = heapq.heappop(self._reports)
+            kl = self.kubelets.get(name)
+            if kl is not None:
+                due[name] = kl
+        for kl in sorted(due.values(), key=lambda k: k.ordinal):
+            if self.kubelets.get(kl.name) is not kl:
                 continue
-            if kl.status_due():
+            if not kl.reaches_api_server() or kl.status_busy:
+                self._dirty[kl.name] = kl  # try again next tick
+            elif kl.status_due():
                 kl.post_status()
-            for worker in kl.active_workers():
-                worker.reconcile_status()
+        pending = self._reconcile
+        self._reconcile = {}
+        for key, (kl, worker) in pending.items():
+            if worker.done or worker.terminal_phase or worker.rejected is not None:
+                continue
+            if not kl.alive or kl.workers.get(worker.uid) is not worker:
+                continue
+            if not kl.reaches_api_server():
+                self._reconcile[key] = (kl, worker)
+                continue
+            worker.reconcile_status()
 
     # -- one lease -----------------------------------------------------------------------------
     def _lease_object(self, kl: Kubelet) -> dict[str, Any]:
@@ -101,7 +214,7 @@ class NodeHeartbeat:
         }
 
     def renew(self, kl: Kubelet) -> None:
-        if kl.lease_busy or not kl.alive:
+        if kl.lease_busy or not kl.alive or kl.name in self.standing:
             return
         kl.lease_busy = True
         if kl.lease is None:
@@ -120,6 +233,8 @@ class NodeHeartbeat:
                 kl.lease = None
             elif kl.generation == gen:
                 kl.lease = event.value
+                if kl.reaches_api_server():
+                    self._stand(kl)
 
         ev.callbacks.append(done)
 
@@ -142,6 +257,8 @@ class NodeHeartbeat:
             self.renewals += 1
             if kl.generation == gen:
                 kl.lease = lease
+                if kl.reaches_api_server():
+                    self._stand(kl)
         except ApiError as e:
             kl.trace("lease-error", f"lease/{LEASE_NAMESPACE}/{kl.name}", e.message[:120])
         finally:

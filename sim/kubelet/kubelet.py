@@ -37,6 +37,7 @@ from sim.kubelet.node_status import (
     conditions,
     initial_node,
     status_changed,
+    status_patch,
 )
 from sim.kubelet.pod_worker import PodWorker
 
@@ -134,7 +135,7 @@ class Kubelet:
     def forget(self, worker: PodWorker) -> None:
         if self.workers.get(worker.uid) is worker:
             del self.workers[worker.uid]
-        self.status_dirty = True
+        self.mark_status_dirty()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -150,7 +151,7 @@ class Kubelet:
         self.container_index = {}
         self.lease = None
         self.last_status = None
-        self.status_dirty = True
+        self.mark_status_dirty()
         self.backoff = Backoff(lambda: self.clock.now)
         self.image_backoff = Backoff(lambda: self.clock.now)
         self.client = self.cluster.client(f"system:node:{self.name}")
@@ -312,6 +313,11 @@ class Kubelet:
         }
         return status
 
+    def _reported_status(self) -> Any:
+        """The status the API server holds, as this kubelet last saw it (the patch's base)."""
+        node = self.node_object()
+        return None if node is None else node.get("status")
+
     def _memory_pressure(self) -> bool:
         """evictionHard memory.available<100Mi against the containers' working sets."""
         from sim.api.quantity import memory_bytes
@@ -330,6 +336,11 @@ class Kubelet:
         if network is None:
             return True
         return bool(network.topology.can_connect(self.name, "control-plane"))
+
+    def mark_status_dirty(self) -> None:
+        """Something the node status shows changed: check it at the next status tick."""
+        self.status_dirty = True
+        self.fleet.heartbeat.status_changed(self)
 
     def status_due(self) -> bool:
         return (
@@ -360,7 +371,7 @@ class Kubelet:
             node = yield self.client.patch(
                 "nodes",
                 self.name,
-                {"status": status},
+                {"status": status_patch(self._reported_status(), status)},
                 "application/strategic-merge-patch+json",
                 subresource="status",
             )
@@ -368,8 +379,13 @@ class Kubelet:
                 self.node_obj = node
                 self.last_status = status
                 self.last_status_post_s = self.clock.now
+                self.fleet.heartbeat.report_at(
+                    self, self.clock.now + self.config.node_status_report_frequency_s
+                )
         except ApiError as e:
             self.trace("status-error", f"node/{self.name}", e.message[:120])
+            if self.generation == gen:
+                self.mark_status_dirty()
             if e.code == 404 and self.generation == gen:
                 self.registered = False  # the Node was deleted: register again
                 self.fleet.heartbeat.remove(self)
@@ -385,7 +401,7 @@ class Kubelet:
                 yield self.clock.timeout(REGISTER_BACKOFF_MAX_S)
         if self.alive and self.generation == gen:
             self.fleet.heartbeat.add(self)
-            self.status_dirty = True
+            self.mark_status_dirty()
 
     def on_node_update(self) -> None:
         if self.alive:
@@ -399,9 +415,10 @@ class Kubelet:
             if not self.alive:
                 return
             w = self.workers[uid] = PodWorker(self, pod)
-            self.status_dirty = True
+            self.mark_status_dirty()
         else:
             w.update(pod)
+            self.fleet.heartbeat.reconcile_later(self, w)
 
     def _on_pod_delete(self, pod: Any) -> None:
         w = self.workers.get(pod["metadata"]["uid"])

@@ -27,6 +27,7 @@ __all__ = [
     "conditions",
     "initial_node",
     "status_changed",
+    "status_patch",
 ]
 
 NODE_STATUS_MAX_IMAGES = 50  # pkg/kubelet/apis/config/v1beta1/defaults.go nodeStatusMaxImages
@@ -164,3 +165,61 @@ def status_changed(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> boo
     if old is None:
         return True
     return _without_heartbeats(old) != _without_heartbeats(new)
+
+
+def status_patch(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """The strategic merge patch of a Node's status from `old` to `new`, as the kubelet's
+    PatchNodeStatus sends it (k8s.io/component-helpers/node/util/status.go
+    preparePatchBytesforNodeStatus: strategicpatch.CreateTwoWayMergePatch): changed fields only,
+    maps diffed key by key (null deletes), lists merged by `type` (conditions, addresses) with
+    their `$setElementOrder`, other lists (images) replaced whole."""
+    if old is None:
+        return dict(new)
+    patch: dict[str, Any] = {}
+    for key, value in new.items():
+        before = old.get(key)
+        if before == value:
+            continue
+        if key in ("conditions", "addresses"):
+            changed = _list_by_type_patch(before or (), value)
+            if changed:
+                patch[f"$setElementOrder/{key}"] = [{"type": e["type"]} for e in value]
+                patch[key] = changed
+        elif isinstance(value, Mapping) and isinstance(before, Mapping):
+            patch[key] = _map_patch(before, value)
+        else:
+            patch[key] = value
+    for key in old:
+        if key not in new:
+            patch[key] = None
+    return patch
+
+
+def _map_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in new.items():
+        if old.get(k) != v:
+            out[k] = (
+                _map_patch(old[k], v)
+                if isinstance(v, Mapping) and isinstance(old.get(k), Mapping)
+                else v
+            )
+    for k in old:
+        if k not in new:
+            out[k] = None
+    return out
+
+
+def _list_by_type_patch(old: Sequence[Any], new: Sequence[Any]) -> list[dict[str, Any]]:
+    before = {e["type"]: e for e in old}
+    out: list[dict[str, Any]] = []
+    for e in new:
+        prev = before.get(e["type"])
+        if prev is None:
+            out.append(dict(e))
+        elif prev != e:
+            diff = _map_patch(prev, e)
+            out.append({"type": e["type"], **diff})
+    names = {e["type"] for e in new}
+    out.extend({"type": t, "$patch": "delete"} for t in before if t not in names)
+    return out

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.api.errors import ApiError, status_dict
+from sim.api.frozen import is_frozen, thaw
 
 GENERIC_INVALID = "the server rejected our request due to an error in our request"
 _MEDIA_TYPES = (
@@ -157,6 +158,8 @@ def _copy(value: Any) -> Any:
     """A private deep copy made of plain dicts, lists and builtin scalars."""
     if type(value) in _SCALARS:
         return value
+    if is_frozen(value):  # a stored object: JSON through and through, so orjson copies it
+        return thaw(value)
     if isinstance(value, Mapping):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -1,0 +1,230 @@
+"""Standing renewals: periodic writes that only happen when someone could see them.
+
+A kubelet renews its Lease (`kube-node-lease/<node>`) every 10 s (k8s.io/component-helpers/
+apimachinery/lease/controller.go: renewInterval = 0.25 * leaseDuration): 5,000 quiet nodes make
+500 writes per simulated second that change one timestamp and that nobody reads between two
+looks. Here a writer may instead register a *standing renewal*: "set `spec.renewTime` of this
+object to the renewal instant, every `period_s`, at `phase_s + k * period_s`, as user U". The
+registry writes nothing while nobody looks; whoever looks sees what upstream would show:
+
+- a GET, LIST, UPDATE, PATCH or DELETE of such an object (or a LIST of its kind) first writes the
+  latest due renewal through the ordinary update path (admission, validation, a new
+  resourceVersion, a trace record), so readers see a renewTime at most one period old, and a
+  writer holding an older resourceVersion gets 409 Conflict exactly as it would upstream;
+- while any watch of the kind is open, renewals are written as they fall due (one timer per
+  renewal instant for all of them, not one process per object), so a watcher sees one MODIFIED
+  event per renewal, in order;
+- `renew_time(key)` answers the current renewTime without writing, for an in-process informer
+  cache that only reads that field (the node lifecycle controller).
+
+Writes that were never observed are coalesced: the store's revision count differs from an eager
+run, never what any reader or watcher saw. Stopping a renewal (the kubelet dies, powers off or
+loses its network) first writes the last renewal that happened before it stopped, so the object
+is left exactly as upstream leaves it. A standing object deleted by someone is dropped and its
+owner told (`on_lost`), so it can create it again as upstream's lease controller does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sim.api.errors import ApiError
+from sim.api.frozen import thaw
+from sim.store import WatchEvent
+
+if TYPE_CHECKING:
+    from sim.api.kinds import Kind
+    from sim.apiserver.server import ApiServer
+
+__all__ = ["Renewals", "StandingRenewal"]
+
+EPSILON_S = 1e-9
+
+
+class StandingRenewal:
+    """One registered renewal: which object, whose, how often, and the last instant written."""
+
+    __slots__ = ("key", "kind", "namespace", "name", "user", "period_s", "phase_s", "written_s")
+
+    def __init__(
+        self,
+        key: str,
+        kind: Kind,
+        namespace: str | None,
+        name: str,
+        user: str,
+        period_s: float,
+        phase_s: float,
+        written_s: float,
+    ):
+        self.key = key
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.user = user
+        self.period_s = period_s
+        self.phase_s = phase_s
+        self.written_s = written_s
+
+    def latest_s(self, now_s: float) -> float:
+        """The last renewal instant at or before `now_s`."""
+        k = math.floor((now_s - self.phase_s) / self.period_s + EPSILON_S)
+        return self.phase_s + k * self.period_s
+
+    def next_s(self, now_s: float) -> float:
+        return self.latest_s(now_s) + self.period_s
+
+
+class Renewals:
+    """The API server's registry of standing renewals (see the module docstring)."""
+
+    def __init__(self, api: ApiServer):
+        self.api = api
+        self.clock = api.clock
+        self.by_key: dict[str, StandingRenewal] = {}
+        self._on_lost: dict[str, Callable[[], None]] = {}
+        self._kinds: dict[str, int] = {}  # group_resource -> standing count
+        self._store_watches: dict[str, Any] = {}
+        self._eager: dict[str, Any] = {}  # group_resource -> running eager process
+        self._ts_cache: tuple[float, str] = (-1.0, "")
+        self.written = 0  # renewals materialised (for benchmarks)
+        self.coalesced = 0  # renewal instants never written because nobody looked
+
+    # -- registration ----------------------------------------------------------------------------
+    def start(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        name: str,
+        *,
+        user: str,
+        period_s: float,
+        phase_s: float = 0.0,
+        on_lost: Callable[[], None] | None = None,
+    ) -> None:
+        """Renew `spec.renewTime` of an existing object every `period_s` from now on."""
+        from sim.apiserver.keys import object_key
+
+        key = object_key(kind, namespace, name)
+        now = self.clock.now
+        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, 0.0)
+        entry.written_s = entry.latest_s(now)  # the owner has just written this instant
+        self.by_key[key] = entry
+        if on_lost is not None:
+            self._on_lost[key] = on_lost
+        gr = kind.group_resource
+        self._kinds[gr] = self._kinds.get(gr, 0) + 1
+        if gr not in self._store_watches:
+            from sim.apiserver.keys import kind_prefix
+
+            store = self.api.store
+            self._store_watches[gr] = store.watch(
+                kind_prefix(kind), store.revision + 1, self._on_store_event
+            )
+        self._maybe_eager(kind)
+
+    def stop(self, key: str) -> None:
+        """The renewer stopped now: write its last renewal, then forget it."""
+        entry = self.by_key.get(key)
+        if entry is None:
+            return
+        self.settle_key(key)
+        self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        entry = self.by_key.pop(key, None)
+        self._on_lost.pop(key, None)
+        if entry is not None:
+            gr = entry.kind.group_resource
+            self._kinds[gr] -= 1
+
+    def is_standing(self, key: str) -> bool:
+        return key in self.by_key
+
+    def handles(self, kind: Kind) -> bool:
+        return self._kinds.get(kind.group_resource, 0) > 0
+
+    # -- reading without writing ----------------------------------------------------------------
+    def renew_time(self, key: str) -> str | None:
+        """The renewTime a reader would see now, or None when `key` is not standing."""
+        entry = self.by_key.get(key)
+        if entry is None:
+            return None
+        t = entry.latest_s(self.clock.now)
+        if t != self._ts_cache[0]:
+            self._ts_cache = (t, self.clock.micro_timestamp(t))
+        return self._ts_cache[1]
+
+    # -- materialising ------------------------------------------------------------------------------
+    def settle_key(self, key: str) -> None:
+        """Write the latest due renewal of `key`, if one is due and not yet written."""
+        entry = self.by_key.get(key)
+        if entry is None:
+            return
+        due = entry.latest_s(self.clock.now)
+        if due <= entry.written_s + EPSILON_S:
+            return
+        self.coalesced += max(0, round((due - entry.written_s) / entry.period_s) - 1)
+        entry.written_s = due  # before the write: the update path settles this key again
+        kv = self.api.store.get(key)
+        if kv is None:
+            self._lost(key)
+            return
+        obj = thaw(kv.value)
+        obj.setdefault("spec", {})["renewTime"] = self.clock.micro_timestamp(due)
+        try:
+            self.api.update(entry.kind, obj, namespace=entry.namespace, user=entry.user)
+        except ApiError as e:
+            self.api.trace.record(entry.user, "renewal-error", key, "", e.message[:120])
+            self._lost(key)
+            return
+        self.written += 1
+
+    def settle_prefix(self, kind: Kind, prefix: str) -> None:
+        """Settle every standing object of `kind` whose key starts with `prefix`, in key order."""
+        if not self.handles(kind):
+            return
+        for key in sorted(k for k in self.by_key if k.startswith(prefix)):
+            self.settle_key(key)
+
+    def _lost(self, key: str) -> None:
+        fn = self._on_lost.get(key)
+        self._forget(key)
+        if fn is not None:
+            fn()
+
+    def _on_store_event(self, ev: WatchEvent) -> None:
+        if ev.type == "DELETE" and ev.kv.key in self.by_key:
+            self._lost(ev.kv.key)
+
+    # -- watched kinds renew eagerly ------------------------------------------------------------
+    def watched(self, kind: Kind) -> None:
+        """A watch of `kind` is about to open: bring every renewal up to date and keep it so."""
+        from sim.apiserver.keys import kind_prefix
+
+        self.settle_prefix(kind, kind_prefix(kind))
+        self._maybe_eager(kind)
+
+    def _maybe_eager(self, kind: Kind) -> None:
+        gr = kind.group_resource
+        hub = self.api._hubs.get(gr)
+        if gr in self._eager or hub is None or not self.handles(kind):
+            return
+        self._eager[gr] = self.clock.process(self._eager_loop(kind, hub))
+
+    def _eager_loop(self, kind: Kind, hub: Any) -> Any:
+        """One timer per renewal instant writes every renewal due then, while anyone watches."""
+        from sim.apiserver.keys import kind_prefix
+
+        prefix = kind_prefix(kind)
+        try:
+            while len(hub) > 0 and self.handles(kind):
+                now = self.clock.now
+                wake = min(e.next_s(now) for e in self.by_key.values() if e.kind is kind)
+                yield self.clock.timeout(wake - now)
+                if len(hub) > 0:
+                    self.settle_prefix(kind, prefix)
+        finally:
+            self._eager.pop(kind.group_resource, None)
