@@ -168,7 +168,11 @@ class DefaultPreemption(Plugin):
         names = [n for n, _ in candidates]
 
         def earliest_start(n: str) -> float:
-            return -min(start_time(p, seconds_of) for p in by_name[n]) if by_name[n] else 0.0
+            # util.GetEarliestPodStartTime (pkg/scheduler/util/utils.go): the earliest start
+            # among the victims of the highest priority only
+            top = max((p.priority for p in by_name[n]), default=0)
+            starts = [start_time(p, seconds_of) for p in by_name[n] if p.priority == top]
+            return -min(starts) if starts else 0.0
 
         funcs = (
             lambda n: 0,  # no PodDisruptionBudgets: no candidate violates one

@@ -1,15 +1,18 @@
 """InterPodAffinity filter, with the cases of upstream's
 pkg/scheduler/framework/plugins/interpodaffinity/filtering_test.go (TestRequiredAffinitySingleNode,
-the first cases of TestRequiredAffinityMultipleNodes) as facts.
+TestRequiredAffinityMultipleNodes) as facts.
 
-The copy stored under kubernetes/kubernetes is from 1.17: its statuses carry a leading reason
-"node(s) didn't match pod affinity/anti-affinity" and it checks existing pods' anti-affinity
-first. A newer copy of the same file (single reason per status, the incoming pod's
-anti-affinity checked before existing pods', as 1.32's filtering.go) gives the expectations
-asserted here, including "symmetry check b1/b2" (anti-affinity rules, not existing pods') and
-the namespace-selector cases it adds. Not carried: "PodAffinity/PodAntiAffinity fails PreFilter
-with an invalid ... label syntax" (values the API server rejects; explain takes objects
-unvalidated). Upstream's namespace "" is "default" here.
+Expectations follow the stored copy at commit 072825f9 (it imports backend/cache, so 1.32 or
+later): one reason per status, the incoming pod's anti-affinity checked before existing pods'
+(1.32's filtering.go), so "symmetry check b1/b2" report anti-affinity rules, not existing
+pods'. The 1.17 copy (a leading "node(s) didn't match pod affinity/anti-affinity" reason,
+existing pods checked first) is superseded. Not carried: "PodAffinity/PodAntiAffinity fails
+PreFilter with an invalid ... label syntax" (values the API server rejects; explain takes
+objects unvalidated); TestPreFilterStateAddRemovePod, TestPreFilterStateClone and
+TestGetTPMapMatchingIncomingAffinityAntiAffinity (internal pre-filter state). Upstream's
+namespace "" is "default" here; upstream's snapshot pods on nodes it does not list are left
+out, and "Test incoming pod's anti-affinity: even if labelSelector matches..." drops the
+incoming pod's nodeName (the Go test calls Filter directly, which ignores it).
 """
 
 from __future__ import annotations
@@ -359,6 +362,133 @@ RG_CHINA_AZ1 = {"region": "China", "az": "az1"}
 RG_INDIA = {"region": "India"}
 
 
+def ex(key: str, topology: str) -> dict[str, Any]:
+    """One term of st's PodAffinityExists/PodAntiAffinityExists(key, topology, Required)."""
+    return t(expr(key, "Exists"), key=topology)
+
+
+FOO_BAR = {"foo": "", "bar": ""}
+A1B1 = {
+    "nodeA": {"region": "r1", "zone": "z1", "hostname": "nodeA"},
+    "nodeB": {"region": "r1", "zone": "z1", "hostname": "nodeB"},
+}
+A1B2 = {
+    "nodeA": {"region": "r1", "zone": "z1", "hostname": "nodeA"},
+    "nodeB": {"region": "r1", "zone": "z2", "hostname": "nodeB"},
+}
+
+MORE_MULTIPLE = [
+    (
+        "NodeA and nodeB have same topologyKey and label value. NodeA has an existing pod that "
+        "matches the inter pod affinity rule. The pod can not be scheduled onto nodeA, nodeB, but "
+        "can be scheduled onto nodeC (NodeC has an existing pod that match the inter pod affinity "
+        "rule but in different namespace)",
+        with_terms({"foo": "123"}, None, [t(expr("foo", "In", "bar"), key="region")], None, "NS1"),
+        [
+            plain("nodeA", {"foo": "bar"}, namespace="NS1"),
+            with_terms(None, None, [t(expr("foo", "In", "123"), key="region")], "nodeC", "NS2"),
+        ],
+        {"nodeA": RG_CHINA, "nodeB": RG_CHINA_AZ1, "nodeC": RG_INDIA},
+        {"nodeA": ANTI, "nodeB": ANTI, "nodeC": OK},
+    ),
+    (
+        "Test existing pod's anti-affinity: if an existing pod has a term with invalid topologyKey, "
+        "labelSelector of the term is firstly checked, and then topologyKey of the term is also "
+        "checked",
+        make_pod("p", labels={"foo": ""}),
+        [with_terms(None, None, [ex("foo", "invalid-node-label")], "nodeA")],
+        A1B1,
+        {"nodeA": OK, "nodeB": OK},
+    ),
+    (
+        "Test incoming pod's anti-affinity: even if labelSelector matches, we still check if "
+        "topologyKey matches",
+        with_terms(None, None, [ex("foo", "invalid-node-label")]),
+        [plain("nodeA", {"foo": ""})],
+        A1B1,
+        {"nodeA": OK, "nodeB": OK},
+    ),
+    (
+        "Test existing pod's anti-affinity: incoming pod wouldn't considered as a fit as it "
+        "violates each existingPod's terms on all nodes",
+        make_pod("p", labels=FOO_BAR),
+        [
+            with_terms(None, None, [ex("foo", "zone")], "nodeA"),
+            with_terms(None, None, [ex("bar", "region")], "nodeA"),
+        ],
+        A1B2,
+        {"nodeA": EXISTING_ANTI, "nodeB": EXISTING_ANTI},
+    ),
+    (
+        "Test incoming pod's anti-affinity: incoming pod wouldn't considered as a fit as it at "
+        "least violates one anti-affinity rule of existingPod",
+        with_terms(None, None, [ex("foo", "zone"), ex("bar", "region")]),
+        [plain("nodeA", {"foo": ""}), plain("nodeB", {"bar": ""})],
+        A1B2,
+        {"nodeA": ANTI, "nodeB": ANTI},
+    ),
+    (
+        "Test existing pod's anti-affinity: only when labelSelector and topologyKey both match, "
+        "it's counted as a single term match - case when one term has invalid topologyKey",
+        make_pod("p", labels=FOO_BAR),
+        [with_terms(None, None, [ex("foo", "invalid-node-label"), ex("bar", "zone")], "nodeA")],
+        A1B2,
+        {"nodeA": EXISTING_ANTI, "nodeB": OK},
+    ),
+    (
+        "Test incoming pod's anti-affinity: only when labelSelector and topologyKey both match, "
+        "it's counted as a single term match - case when one term has invalid topologyKey",
+        with_terms(None, None, [ex("foo", "invalid-node-label"), ex("bar", "zone")]),
+        [plain("nodeA", FOO_BAR)],
+        A1B2,
+        {"nodeA": ANTI, "nodeB": OK},
+    ),
+    (
+        "Test existing pod's anti-affinity: only when labelSelector and topologyKey both match, "
+        "it's counted as a single term match - case when all terms have valid topologyKey",
+        make_pod("p", labels=FOO_BAR),
+        [with_terms(None, None, [ex("foo", "region"), ex("bar", "zone")], "nodeA")],
+        A1B2,
+        {"nodeA": EXISTING_ANTI, "nodeB": EXISTING_ANTI},
+    ),
+    (
+        "Test incoming pod's anti-affinity: only when labelSelector and topologyKey both match, "
+        "it's counted as a single term match - case when all terms have valid topologyKey",
+        with_terms(None, None, [ex("foo", "region"), ex("bar", "zone")]),
+        [plain("nodeA", FOO_BAR)],
+        A1B2,
+        {"nodeA": ANTI, "nodeB": ANTI},
+    ),
+    (
+        "Test existing pod's anti-affinity: existingPod on nodeA and nodeB has at least one "
+        "anti-affinity term matches incoming pod, so incoming pod can only be scheduled to nodeC",
+        make_pod("p", labels=FOO_BAR),
+        [
+            with_terms(None, None, [ex("foo", "zone"), ex("labelA", "zone")], "nodeA"),
+            with_terms(None, None, [ex("bar", "zone"), ex("labelB", "zone")], "nodeB"),
+        ],
+        {**A1B2, "nodeC": {"region": "r1", "zone": "z3", "hostname": "nodeC"}},
+        {"nodeA": EXISTING_ANTI, "nodeB": EXISTING_ANTI, "nodeC": OK},
+    ),
+    (
+        "Test incoming pod's affinity: firstly check if all affinityTerms match, and then check "
+        "if all topologyKeys match",
+        with_terms(None, [ex("foo", "region"), ex("bar", "zone")], None),
+        [plain("nodeA", FOO_BAR)],
+        A1B1,
+        {"nodeA": OK, "nodeB": OK},
+    ),
+    (
+        "Test incoming pod's affinity: firstly check if all affinityTerms match, and then check "
+        "if all topologyKeys match, and the match logic should be satisfied on the same pod",
+        with_terms(None, [ex("foo", "region"), ex("bar", "zone")], None),
+        [plain("nodeA", {"foo": ""}), plain("nodeB", {"bar": ""})],
+        A1B2,
+        {"nodeA": AFFINITY, "nodeB": AFFINITY},
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("case", "pod", "existing", "nodes", "want"),
     [
@@ -445,6 +575,7 @@ RG_INDIA = {"region": "India"}
             {"nodeA": RG_CHINA, "nodeB": RG_CHINA_AZ1, "nodeC": RG_INDIA},
             {"nodeA": ANTI, "nodeB": ANTI, "nodeC": OK},
         ),
+        *MORE_MULTIPLE,
     ],
 )
 def test_required_affinity_multiple_nodes(

@@ -1,6 +1,13 @@
-"""NodeResourcesFit filter, with the cases of upstream's
+"""NodeResourcesFit, with the cases of upstream's
 pkg/scheduler/framework/plugins/noderesources/fit_test.go (TestEnoughRequests,
-TestNotEnoughRequests, TestStorageRequests) as facts: code and reasons per case.
+TestNotEnoughRequests, TestStorageRequests, TestRestartableInitContainers, TestFitScore) as
+facts: filter code and reasons per case, normalized scores.
+
+Read from the stored copy at commit 24fbb13e (1.30/1.31: internal/cache, the
+InPlacePodVerticalScaling queueing hints), the newest stored before 1.32; no 1.32 copy is
+stored. Not carried: TestPreFilterDisabled (a missing cycle-state entry), the
+queueing-hint and EventsToRegister tests, TestIsFit (an internal helper), and
+TestRestartableInitContainers' cases with SidecarContainers off (on by default in 1.32).
 
 Every rejection here is Unschedulable, as 1.32's fitsRequest returns; later releases return
 UnschedulableAndUnresolvable when a request exceeds the node's whole allocatable
@@ -13,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.scheduler.upstream.st import config, filters, make_node, make_pod
+from tests.scheduler.upstream.st import config, filters, make_node, make_pod, scores
 
 PLUGIN = "NodeResourcesFit"
 EXT_A = "example.com/aaa"
@@ -244,6 +251,27 @@ ENOUGH = [
         None,
         insufficient("memory"),
     ),
+    (
+        "skip checking ignored extended resource via resource groups",
+        rp(r(1, 1, scalars={EXT_B: 1, K8S_IO_A: 1})),
+        r(),
+        {"ignoredResourceGroups": ["example.com"]},
+        insufficient(K8S_IO_A),
+    ),
+    (
+        "skip checking extended resource request with quantity zero via resource groups",
+        rp(r(1, 1, scalars={EXT_A: 0})),
+        r(scalars={EXT_A: 6}),
+        None,
+        OK,
+    ),
+    (
+        "skip checking resource request with quantity zero",
+        rp(r(scalars={EXT_A: 1})),
+        r(20, 30, scalars={EXT_A: 1}),
+        None,
+        OK,
+    ),
 ]
 
 
@@ -310,14 +338,16 @@ def test_not_enough_requests(case: str, pod: Any, existing: dict[str, str]) -> N
 @pytest.mark.parametrize(
     ("case", "pod", "existing", "want"),
     [
+        # 1.17's first case, dropped from later copies; still true
         ("due to container scratch disk", rp(r(1, 1)), r(10, 10), insufficient("cpu")),
-        ("pod fit", rp(r(1, 1)), r(2, 10), OK),
+        ("empty storage requested, and pod fits", rp(r(1, 1)), r(2, 10), OK),
         (
             "storage ephemeral local storage request exceeds allocatable",
             rp(r(storage=25)),
             r(2, 2),
             insufficient("ephemeral-storage"),
         ),
+        ("ephemeral local storage is sufficient", rp(r(storage=5)), r(2, 2, storage=10), OK),
         ("pod fits", rp(r(storage=10)), r(2, 2), OK),
     ],
 )
@@ -325,3 +355,77 @@ def test_storage_requests(case: str, pod: Any, existing: dict[str, str], want: A
     on_node = make_pod("existing", existing, node="node")
     cfg = config(PLUGIN, points=("filter",))
     assert filters(PLUGIN, pod, [node_10_20_32()], [on_node], cfg) == {"node": want}
+
+
+@pytest.mark.parametrize("name", ["without restartable init containers", "with restartable init"])
+def test_restartable_init_containers(name: str) -> None:
+    """TestRestartableInitContainers with SidecarContainers on (its 1.32 default): both pods
+    pass on a node with one free pod slot and no cpu or memory."""
+    pod = make_pod("p")
+    pod["spec"]["containers"] = [{"name": "regular", "image": "img"}]
+    if name.startswith("with "):
+        pod["spec"]["initContainers"] = [
+            {"name": "restartable-init", "image": "img", "restartPolicy": "Always"}
+        ]
+    node = make_node("node", {"cpu": "0", "memory": "0", "pods": "1"})
+    node["status"]["capacity"] = {}
+    assert filters(PLUGIN, pod, [node], [], config(PLUGIN, points=("filter",))) == {"node": OK}
+
+
+def _fit_score_args(strategy: str, shape: list[dict[str, int]] | None = None) -> dict[str, Any]:
+    strat: dict[str, Any] = {
+        "type": strategy,
+        "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}],
+    }
+    if shape:
+        strat["requestedToCapacityRatio"] = {"shape": shape}
+    return {"scoringStrategy": strat}
+
+
+def _u(util: int, score: int) -> dict[str, int]:
+    return {"utilization": util, "score": score}
+
+
+@pytest.mark.parametrize(
+    ("case", "req", "args", "want"),
+    [
+        (
+            "test case for ScoringStrategy RequestedToCapacityRatio case1",
+            {"cpu": "3000", "memory": "5000"},
+            _fit_score_args("RequestedToCapacityRatio", [_u(0, 10), _u(100, 0)]),
+            {"node1": 10, "node2": 32},
+        ),
+        (
+            "test case for ScoringStrategy RequestedToCapacityRatio case2",
+            {"cpu": "3000", "memory": "5000"},
+            _fit_score_args("RequestedToCapacityRatio", [_u(0, 0), _u(100, 10)]),
+            {"node1": 95, "node2": 68},
+        ),
+        (
+            "test case for ScoringStrategy MostAllocated",
+            {"cpu": "1000", "memory": "2000"},
+            _fit_score_args("MostAllocated"),
+            {"node1": 67, "node2": 36},
+        ),
+        (
+            "test case for ScoringStrategy LeastAllocated",
+            {"cpu": "1000", "memory": "2000"},
+            _fit_score_args("LeastAllocated"),
+            {"node1": 32, "node2": 63},
+        ),
+    ],
+)
+def test_fit_score(case: str, req: dict[str, str], args: Any, want: Any) -> None:
+    """TestFitScore (the runPreScore cases; the "if PreScore is not called" ones expect the
+    same scores and differ only in a path explain always takes)."""
+    nodes = [
+        make_node("node1", {"cpu": "4000", "memory": "10000"}),
+        make_node("node2", {"cpu": "6000", "memory": "10000"}),
+    ]
+    existing = [
+        make_pod("e1", {"cpu": "2000", "memory": "4000"}, node="node1"),
+        make_pod("e2", {"cpu": "1000", "memory": "2000"}, node="node2"),
+    ]
+    pod = make_pod("p", req)
+    cfg = config(PLUGIN, args, points=("score",))
+    assert scores(PLUGIN, pod, nodes, existing, cfg) == want
