@@ -384,12 +384,17 @@ class ApiCore:
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        tolerate_renewals: bool = False,
     ) -> ApiWatch:
         """Send every later change that passes the filters to `send`, in revision order.
 
         resource_version "" or "0": first the current state as ADDED events, then changes
         (upstream "get state and start at most recent"). A number N: every change after N,
         or 410 Expired if N has been compacted away.
+
+        While a watch of a kind without `tolerate_renewals` is open, standing renewals of that
+        kind are written as they fall due, so it sees one event per renewal; an informer of a
+        modelled component passes True and reads renewed fields through `self.renewals`.
         """
         k = self.kind(kind)
         w = ApiWatch(
@@ -399,9 +404,10 @@ class ApiCore:
             self._fields(k, field_selector),
             send,
         )
+        w.strict = not tolerate_renewals
         hub = self._hub(k)
-        if self.renewals.handles(k):
-            self.renewals.watched(k)
+        if w.strict:
+            self.renewals.settle_prefix(k, kind_prefix(k))
         if resource_version in (None, "", "0"):
             listing = self.list(k, namespace=namespace)
             for item in listing["items"]:
@@ -419,6 +425,8 @@ class ApiCore:
                     f"too old resource version: {resource_version} ({e.compact_revision})"
                 ) from None
         hub.add(w)
+        if w.strict:
+            self.renewals.watched(k)
         return w
 
     def _hub(self, k: Kind) -> KindHub:

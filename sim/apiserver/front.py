@@ -246,6 +246,7 @@ class InProcessClient:
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        tolerate_renewals: bool = False,
     ) -> simpy.Event:
         stream = InProcessWatchStream(self.clock, self.latency.watch_delay_s)
 
@@ -257,6 +258,7 @@ class InProcessClient:
                 resource_version=resource_version,
                 label_selector=label_selector,
                 field_selector=field_selector,
+                tolerate_renewals=tolerate_renewals,
             )
             return stream
 

@@ -1,11 +1,14 @@
 """Standing renewals: periodic writes that only happen when someone could see them.
 
 A kubelet renews its Lease (`kube-node-lease/<node>`) every 10 s (k8s.io/component-helpers/
-apimachinery/lease/controller.go: renewInterval = 0.25 * leaseDuration): 5,000 quiet nodes make
-500 writes per simulated second that change one timestamp and that nobody reads between two
-looks. Here a writer may instead register a *standing renewal*: "set `spec.renewTime` of this
-object to the renewal instant, every `period_s`, at `phase_s + k * period_s`, as user U". The
-registry writes nothing while nobody looks; whoever looks sees what upstream would show:
+apimachinery/lease/controller.go: renewInterval = 0.25 * leaseDuration) and, with nothing else
+to report, posts its Node status every nodeStatusReportFrequency (5 min) just to move the
+conditions' lastHeartbeatTime (pkg/kubelet/kubelet_node_status.go): 5,000 quiet nodes make ~517
+writes per simulated second that change one timestamp and that nobody reads between two looks.
+Here a writer may instead register a *standing renewal*: "stamp this object with the renewal
+instant (a Lease's `spec.renewTime`, a Node's conditions' `lastHeartbeatTime`) every `period_s`,
+at `phase_s + k * period_s`, as user U". The registry writes nothing while nobody looks; whoever
+looks sees what upstream would show:
 
 - a GET, LIST, UPDATE, PATCH or DELETE of such an object (or a LIST of its kind) first writes the
   latest due renewal through the ordinary update path (admission, validation, a new
@@ -14,8 +17,10 @@ registry writes nothing while nobody looks; whoever looks sees what upstream wou
 - while any watch of the kind is open, renewals are written as they fall due (one timer per
   renewal instant for all of them, not one process per object), so a watcher sees one MODIFIED
   event per renewal, in order;
-- `renew_time(key)` answers the current renewTime without writing, for an in-process informer
-  cache that only reads that field (the node lifecycle controller).
+- `current(key)` answers the stamp a reader would see now without writing. Informers of the
+  modelled components open their watches with `tolerate_renewals` (they get every other change
+  as usual) and the one component that reads renewed fields, the node lifecycle controller,
+  reads them here: it sees each renewal at its instant, as an informer with no watch delay would.
 
 Writes that were never observed are coalesced: the store's revision count differs from an eager
 run, never what any reader or watcher saw. Stopping a renewal (the kubelet dies, powers off or
@@ -38,15 +43,49 @@ if TYPE_CHECKING:
     from sim.api.kinds import Kind
     from sim.apiserver.server import ApiServer
 
-__all__ = ["Renewals", "StandingRenewal"]
+__all__ = ["LEASE_RENEW_TIME", "NODE_HEARTBEAT", "Renewals", "StandingRenewal", "Stamp"]
 
 EPSILON_S = 1e-9
+
+
+class Stamp:
+    """What a renewal writes: the field set to the instant, its precision, the subresource."""
+
+    def __init__(self, name: str, micro: bool, subresource: str, apply: Callable[[Any, str], None]):
+        self.name = name
+        self.micro = micro
+        self.subresource = subresource
+        self.apply = apply
+
+
+def _renew_time(obj: Any, ts: str) -> None:
+    obj.setdefault("spec", {})["renewTime"] = ts
+
+
+def _heartbeat(obj: Any, ts: str) -> None:
+    for c in (obj.get("status") or {}).get("conditions") or ():
+        c["lastHeartbeatTime"] = ts
+
+
+# Lease spec.renewTime is a MicroTime; NodeCondition.lastHeartbeatTime a Time (seconds).
+LEASE_RENEW_TIME = Stamp("spec.renewTime", True, "", _renew_time)
+NODE_HEARTBEAT = Stamp("status.conditions[*].lastHeartbeatTime", False, "status", _heartbeat)
 
 
 class StandingRenewal:
     """One registered renewal: which object, whose, how often, and the last instant written."""
 
-    __slots__ = ("key", "kind", "namespace", "name", "user", "period_s", "phase_s", "written_s")
+    __slots__ = (
+        "key",
+        "kind",
+        "namespace",
+        "name",
+        "user",
+        "period_s",
+        "phase_s",
+        "written_s",
+        "stamp",
+    )
 
     def __init__(
         self,
@@ -58,6 +97,7 @@ class StandingRenewal:
         period_s: float,
         phase_s: float,
         written_s: float,
+        stamp: Stamp,
     ):
         self.key = key
         self.kind = kind
@@ -67,6 +107,7 @@ class StandingRenewal:
         self.period_s = period_s
         self.phase_s = phase_s
         self.written_s = written_s
+        self.stamp = stamp
 
     def latest_s(self, now_s: float) -> float:
         """The last renewal instant at or before `now_s`."""
@@ -88,7 +129,7 @@ class Renewals:
         self._kinds: dict[str, int] = {}  # group_resource -> standing count
         self._store_watches: dict[str, Any] = {}
         self._eager: dict[str, Any] = {}  # group_resource -> running eager process
-        self._ts_cache: tuple[float, str] = (-1.0, "")
+        self._ts_cache: dict[bool, tuple[float, str]] = {True: (-1.0, ""), False: (-1.0, "")}
         self.written = 0  # renewals materialised (for benchmarks)
         self.coalesced = 0  # renewal instants never written because nobody looked
 
@@ -102,14 +143,18 @@ class Renewals:
         user: str,
         period_s: float,
         phase_s: float = 0.0,
+        stamp: Stamp = LEASE_RENEW_TIME,
         on_lost: Callable[[], None] | None = None,
     ) -> None:
-        """Renew `spec.renewTime` of an existing object every `period_s` from now on."""
+        """Stamp an existing object every `period_s` from now on; the owner has just written
+        the renewal due now (or is about to: the instant at or before now counts as written)."""
         from sim.apiserver.keys import object_key
 
         key = object_key(kind, namespace, name)
         now = self.clock.now
-        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, 0.0)
+        if key in self.by_key:
+            self._forget(key)
+        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, 0.0, stamp)
         entry.written_s = entry.latest_s(now)  # the owner has just written this instant
         self.by_key[key] = entry
         if on_lost is not None:
@@ -147,15 +192,27 @@ class Renewals:
         return self._kinds.get(kind.group_resource, 0) > 0
 
     # -- reading without writing ----------------------------------------------------------------
-    def renew_time(self, key: str) -> str | None:
-        """The renewTime a reader would see now, or None when `key` is not standing."""
+    def current(self, key: str) -> str | None:
+        """The stamp a reader would see now, or None when `key` is not standing."""
         entry = self.by_key.get(key)
         if entry is None:
             return None
-        t = entry.latest_s(self.clock.now)
-        if t != self._ts_cache[0]:
-            self._ts_cache = (t, self.clock.micro_timestamp(t))
-        return self._ts_cache[1]
+        t = max(entry.latest_s(self.clock.now), entry.written_s)
+        return self._format(t, entry.stamp.micro)
+
+    def _format(self, t: float, micro: bool) -> str:
+        cached = self._ts_cache[micro]
+        if cached[0] != t:
+            ts = self.clock.micro_timestamp(t) if micro else self.clock.timestamp(t)
+            cached = self._ts_cache[micro] = (t, ts)
+        return cached[1]
+
+    def supersede(self, key: str) -> None:
+        """The owner writes the object itself now (with a fresh stamp): the renewals due so far
+        were never seen and need not be written."""
+        entry = self.by_key.get(key)
+        if entry is not None:
+            entry.written_s = max(entry.written_s, entry.latest_s(self.clock.now))
 
     # -- materialising ------------------------------------------------------------------------------
     def settle_key(self, key: str) -> None:
@@ -173,9 +230,15 @@ class Renewals:
             self._lost(key)
             return
         obj = thaw(kv.value)
-        obj.setdefault("spec", {})["renewTime"] = self.clock.micro_timestamp(due)
+        entry.stamp.apply(obj, self._format(due, entry.stamp.micro))
         try:
-            self.api.update(entry.kind, obj, namespace=entry.namespace, user=entry.user)
+            self.api.update(
+                entry.kind,
+                obj,
+                namespace=entry.namespace,
+                subresource=entry.stamp.subresource,
+                user=entry.user,
+            )
         except ApiError as e:
             self.api.trace.record(entry.user, "renewal-error", key, "", e.message[:120])
             self._lost(key)
@@ -201,16 +264,14 @@ class Renewals:
 
     # -- watched kinds renew eagerly ------------------------------------------------------------
     def watched(self, kind: Kind) -> None:
-        """A watch of `kind` is about to open: bring every renewal up to date and keep it so."""
-        from sim.apiserver.keys import kind_prefix
-
-        self.settle_prefix(kind, kind_prefix(kind))
+        """A watch of `kind` that needs every renewal opened (its caller settled the kind
+        first): write renewals as they fall due from now on."""
         self._maybe_eager(kind)
 
     def _maybe_eager(self, kind: Kind) -> None:
         gr = kind.group_resource
         hub = self.api._hubs.get(gr)
-        if gr in self._eager or hub is None or not self.handles(kind):
+        if gr in self._eager or hub is None or hub.strict <= 0 or not self.handles(kind):
             return
         self._eager[gr] = self.clock.process(self._eager_loop(kind, hub))
 
@@ -220,11 +281,14 @@ class Renewals:
 
         prefix = kind_prefix(kind)
         try:
-            while len(hub) > 0 and self.handles(kind):
+            while hub.strict > 0 and self.handles(kind):
                 now = self.clock.now
-                wake = min(e.next_s(now) for e in self.by_key.values() if e.kind is kind)
+                gr = kind.group_resource
+                wake = min(
+                    e.next_s(now) for e in self.by_key.values() if e.kind.group_resource == gr
+                )
                 yield self.clock.timeout(wake - now)
-                if len(hub) > 0:
+                if hub.strict > 0:
                     self.settle_prefix(kind, prefix)
         finally:
             self._eager.pop(kind.group_resource, None)

@@ -49,7 +49,7 @@ def with_resource_version(obj: Any, rv: str) -> Any:
 class ApiWatch:
     """One client's watch: a filter and where to send what passes it."""
 
-    __slots__ = ("kind", "namespace", "labels", "fields", "send", "hub", "active", "node")
+    __slots__ = ("kind", "namespace", "labels", "fields", "send", "hub", "active", "node", "strict")
 
     def __init__(
         self,
@@ -66,6 +66,7 @@ class ApiWatch:
         self.send = send
         self.hub: KindHub | None = None
         self.active = True
+        self.strict = True  # needs every standing renewal as an event (sim/apiserver/renewals.py)
         self.node: str | None = None
         if self.fields is not None and kind.kind == "Pod":
             for fld, op, value in self.fields.requirements:
@@ -114,6 +115,7 @@ class KindHub:
         self._store = store
         self._watches: list[ApiWatch] = []
         self._by_node: dict[str, list[ApiWatch]] = {}
+        self.strict = 0  # open watches that need an event per standing renewal
         self._store_watch = store.watch(prefix, store.revision + 1, self._on_store_event)
 
     def __len__(self) -> int:
@@ -121,12 +123,14 @@ class KindHub:
 
     def add(self, w: ApiWatch) -> None:
         w.hub = self
+        self.strict += w.strict
         if w.node is not None:
             self._by_node.setdefault(w.node, []).append(w)
         else:
             self._watches.append(w)
 
     def remove(self, w: ApiWatch) -> None:
+        self.strict -= w.strict
         if w.node is not None:
             lst = self._by_node.get(w.node, [])
             self._by_node[w.node] = [x for x in lst if x is not w]

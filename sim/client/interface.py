@@ -98,7 +98,12 @@ class Client(Protocol):
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
-    ) -> simpy.Event: ...
+        tolerate_renewals: bool = False,
+    ) -> simpy.Event:
+        """Open a watch. `tolerate_renewals`: the caller (an informer of a modelled component)
+        does not need an event per standing renewal (sim/apiserver/renewals.py); an HTTP client
+        ignores it."""
+        ...
 
     def bind(
         self, name: str, binding: Mapping[str, Any], *, namespace: str | None = None

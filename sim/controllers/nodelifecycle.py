@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
+from sim.api.kinds import REGISTRY
+from sim.apiserver.keys import object_key
 from sim.client.informer import index_by_node_name
 from sim.controllers.base import Controller
 from sim.controllers.util import pod_condition
@@ -100,6 +102,9 @@ class NodeLifecycleController(Controller):
         self.buckets: dict[str, _Bucket] = {}
         self.taint_queue: dict[str, dict[str, None]] = {}  # zone -> node names, in order
         self._tainter_wake: Any = None
+        self._renewals = getattr(getattr(self.client, "server", None), "renewals", None)
+        self._lease_kind = REGISTRY.resolve("leases")
+        self._node_kind = REGISTRY.resolve("nodes")
 
     def _deleted(self, node: Any) -> None:
         name = node["metadata"]["name"]
@@ -192,15 +197,17 @@ class NodeLifecycleController(Controller):
             observed = ready
             grace = self.cfg.nodeMonitorGracePeriod
         health = self.health.get(name)
-        heartbeat = (ready or {}).get("lastHeartbeatTime")
+        heartbeat = self._renewed(self._node_key(name)) or (ready or {}).get("lastHeartbeatTime")
         if health is None:
             created = node["metadata"].get("creationTimestamp")
             probe = self.clock.seconds_of(created) if ready is None and created else now
             health = self.health[name] = NodeHealth(probe, heartbeat, None)
         elif heartbeat != health.heartbeat:
             health.heartbeat, health.probe_s = heartbeat, now
-        lease = self.lease_informer.indexer.get_by("kube-node-lease", name)
-        renew = (lease or {}).get("spec", {}).get("renewTime") if lease else None
+        renew = self._renewed(self._lease_key(name))
+        if renew is None:
+            lease = self.lease_informer.indexer.get_by("kube-node-lease", name)
+            renew = (lease or {}).get("spec", {}).get("renewTime") if lease else None
         if renew and (health.lease_renew is None or renew > health.lease_renew):
             health.lease_renew, health.probe_s = renew, now
         if now <= health.probe_s + grace:
@@ -240,6 +247,19 @@ class NodeLifecycleController(Controller):
             out["metadata"]["resourceVersion"],
         )
         return observed, current
+
+    def _renewed(self, key: str) -> str | None:
+        """A standing renewal's current stamp (sim/apiserver/renewals.py): the informers of an
+        in-process control plane do not get an event per renewal, so the renewed fields
+        (Lease renewTime, the conditions' lastHeartbeatTime) are read where they are kept."""
+        registry = self._renewals
+        return None if registry is None else registry.current(key)
+
+    def _lease_key(self, name: str) -> str:
+        return object_key(self._lease_kind, "kube-node-lease", name)
+
+    def _node_key(self, name: str) -> str:
+        return object_key(self._node_kind, None, name)
 
     def mark_pods_not_ready(self, node_name: str) -> Generator[Any, Any, None]:
         for pod in self.pod_informer.indexer.by_index("nodeName", node_name):

@@ -372,6 +372,7 @@ class HttpClient:
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        tolerate_renewals: bool = False,  # an HTTP watch always sees every renewal
     ) -> simpy.Event:
         k = self._kind(kind)
         stream = HttpWatchStream(

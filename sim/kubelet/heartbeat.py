@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.api.kinds import REGISTRY
+from sim.apiserver.keys import object_key
+from sim.apiserver.renewals import NODE_HEARTBEAT
 
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
@@ -52,7 +54,10 @@ class NodeHeartbeat:
         self.kubelets: dict[str, Kubelet] = {}
         self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
         self.renewals = 0
+        self.reporting: dict[str, Kubelet] = {}  # kubelets whose status heartbeat it renews
+        self._unrenewed: dict[str, Kubelet] = {}  # kubelets that renew through their client
         self._lease_kind = REGISTRY.resolve("leases")
+        self._node_kind = REGISTRY.resolve("nodes")
         self._watching_network = False
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
@@ -65,13 +70,15 @@ class NodeHeartbeat:
 
     def add(self, kl: Kubelet) -> None:
         self.kubelets[kl.name] = kl
+        self._unrenewed[kl.name] = kl
         self._watch_network()
         self.renew(kl)
 
     def remove(self, kl: Kubelet) -> None:
+        self._sit_down(kl)
         if self.kubelets.get(kl.name) is kl:
             del self.kubelets[kl.name]
-        self._sit_down(kl)
+            self._unrenewed.pop(kl.name, None)
 
     # -- standing renewals ---------------------------------------------------------------------
     def _registry(self, kl: Kubelet) -> Any:
@@ -89,6 +96,7 @@ class NodeHeartbeat:
         def lost() -> None:  # someone deleted the Lease: ensure it again next period
             if self.standing.get(kl.name) is kl and kl.generation == gen:
                 del self.standing[kl.name]
+                self._unrenewed[kl.name] = kl
                 kl.lease = None
 
         registry.start(
@@ -100,16 +108,26 @@ class NodeHeartbeat:
             on_lost=lost,
         )
         self.standing[kl.name] = kl
+        self._unrenewed.pop(kl.name, None)
 
     def _sit_down(self, kl: Kubelet) -> None:
-        """Stop the standing renewal (the last renewal that happened gets written)."""
+        """Stop the standing renewals (the last renewal that happened gets written)."""
+        registry = self._registry(kl)
+        if self.reporting.get(kl.name) is kl:
+            del self.reporting[kl.name]
+            if registry is not None:
+                key = object_key(self._node_kind, None, kl.name)
+                entry = registry.by_key.get(key)
+                if entry is not None:
+                    kl.last_status_post_s = max(entry.written_s, entry.latest_s(self.clock.now))
+                registry.stop(key)
+            self._push_report(kl, kl.last_status_post_s + kl.config.node_status_report_frequency_s)
         if self.standing.get(kl.name) is not kl:
             return
         del self.standing[kl.name]
-        registry = self._registry(kl)
+        if self.kubelets.get(kl.name) is kl:
+            self._unrenewed[kl.name] = kl
         if registry is not None:
-            from sim.apiserver.keys import object_key
-
             key = object_key(self._lease_kind, LEASE_NAMESPACE, kl.name)
             registry.stop(key)
             # the lease as last renewed on the kubelet's behalf, its `latestLease` upstream
@@ -125,12 +143,15 @@ class NodeHeartbeat:
 
     def _network_changed(self) -> None:
         """A partition cuts the standing renewals of the nodes it separates."""
-        if not self.standing:
+        if not self.standing and not self.reporting:
             return
         network = self.fleet.cluster.network
         reach = network.topology.connected_to("control-plane")
-        for name in [n for n in self.standing if n not in reach]:
-            self._sit_down(self.standing[name])
+        names = sorted({*self.standing, *self.reporting} - reach)
+        for name in names:
+            kl = self.standing.get(name) or self.reporting.get(name)
+            if kl is not None:
+                self._sit_down(kl)
 
     def _loop(self, period_s: float, fn: Any) -> Generator[Any, Any, None]:
         tick = 0
@@ -140,16 +161,45 @@ class NodeHeartbeat:
             fn()
 
     def _renew_all(self) -> None:
-        for kl in list(self.kubelets.values()):
-            if kl.name not in self.standing and kl.reaches_api_server():
+        for kl in list(self._unrenewed.values()):
+            if kl.reaches_api_server():
                 self.renew(kl)
 
     # -- node status and pod status checks ------------------------------------------------------
     def status_changed(self, kl: Kubelet) -> None:
         self._dirty[kl.name] = kl
 
-    def report_at(self, kl: Kubelet, due_s: float) -> None:
-        """The node status must be posted again by `due_s` (nodeStatusReportFrequency)."""
+    def reported(self, kl: Kubelet) -> None:
+        """The kubelet posted its status now: the next report is due a report period later,
+        made by a standing renewal of the conditions' heartbeats when the API server is
+        in-process (sim/apiserver/renewals.py), else by a post at that tick."""
+        period_s = kl.config.node_status_report_frequency_s
+        registry = self._registry(kl)
+        if registry is None or not kl.reaches_api_server() or self.kubelets.get(kl.name) is not kl:
+            self._push_report(kl, self.clock.now + period_s)
+            return
+        registry.start(
+            self._node_kind,
+            None,
+            kl.name,
+            user=kl.client.user,
+            period_s=period_s,
+            phase_s=self.clock.now,
+            stamp=NODE_HEARTBEAT,
+        )
+        self.reporting[kl.name] = kl
+
+    def is_reporting(self, kl: Kubelet) -> bool:
+        return self.reporting.get(kl.name) is kl
+
+    def superseding(self, kl: Kubelet) -> None:
+        """The kubelet is about to post a changed status: its heartbeat renewals so far were
+        never seen and the post carries a fresh one."""
+        registry = self._registry(kl)
+        if registry is not None and self.is_reporting(kl):
+            registry.supersede(object_key(self._node_kind, None, kl.name))
+
+    def _push_report(self, kl: Kubelet, due_s: float) -> None:
         self._report_seq += 1
         heapq.heappush(self._reports, (due_s, self._report_seq, kl.name))
 
@@ -172,6 +222,8 @@ class NodeHeartbeat:
                 due[name] = kl
         for kl in sorted(due.values(), key=lambda k: k.ordinal):
             if self.kubelets.get(kl.name) is not kl:
+                continue
+            if self.is_reporting(kl) and not kl.status_dirty:
                 continue
             if not kl.reaches_api_server() or kl.status_busy:
                 self._dirty[kl.name] = kl  # try again next tick

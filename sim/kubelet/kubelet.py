@@ -343,9 +343,15 @@ class Kubelet:
         self.fleet.heartbeat.status_changed(self)
 
     def status_due(self) -> bool:
+        return self.status_dirty or self._report_due()
+
+    def _report_due(self) -> bool:
+        """nodeStatusReportFrequency has passed since the last post (unless the API server
+        renews the heartbeats on this kubelet's behalf, sim/kubelet/heartbeat.py)."""
+        if self.fleet.heartbeat.is_reporting(self):
+            return False
         return (
-            self.status_dirty
-            or self.clock.now - self.last_status_post_s
+            self.clock.now - self.last_status_post_s
             >= self.config.node_status_report_frequency_s - 1e-6
         )
 
@@ -356,13 +362,11 @@ class Kubelet:
         node = self.node_object()
         previous = (node or {}).get("status") if self.last_status is None else self.last_status
         status = self._status(previous)
-        due = (
-            self.clock.now - self.last_status_post_s
-            >= self.config.node_status_report_frequency_s - 1e-6
-        )
+        due = self._report_due()
         self.status_dirty = False
         if not due and not status_changed(self.last_status, status):
             return
+        self.fleet.heartbeat.superseding(self)
         self.status_busy = True
         self.clock.process(self._send_status(status, self.generation))
 
@@ -379,9 +383,7 @@ class Kubelet:
                 self.node_obj = node
                 self.last_status = status
                 self.last_status_post_s = self.clock.now
-                self.fleet.heartbeat.report_at(
-                    self, self.clock.now + self.config.node_status_report_frequency_s
-                )
+                self.fleet.heartbeat.reported(self)
         except ApiError as e:
             self.trace("status-error", f"node/{self.name}", e.message[:120])
             if self.generation == gen:
