@@ -126,6 +126,7 @@ class Renewals:
         self.clock = api.clock
         self.by_key: dict[str, StandingRenewal] = {}
         self._on_lost: dict[str, Callable[[], None]] = {}
+        self._listeners: list[Callable[[str], None]] = []
         self._kinds: dict[str, int] = {}  # group_resource -> standing count
         self._store_watches: dict[str, Any] = {}
         self._eager: dict[str, Any] = {}  # group_resource -> running eager process
@@ -169,6 +170,15 @@ class Renewals:
                 kind_prefix(kind), store.revision + 1, self._on_store_event
             )
         self._maybe_eager(kind)
+        self._changed(key)
+
+    def add_listener(self, fn: Callable[[str], None]) -> None:
+        """Call fn(key) whenever a key starts or stops being renewed here."""
+        self._listeners.append(fn)
+
+    def _changed(self, key: str) -> None:
+        for fn in self._listeners:
+            fn(key)
 
     def stop(self, key: str) -> None:
         """The renewer stopped now: write its last renewal, then forget it."""
@@ -184,6 +194,7 @@ class Renewals:
         if entry is not None:
             gr = entry.kind.group_resource
             self._kinds[gr] -= 1
+            self._changed(key)
 
     def is_standing(self, key: str) -> bool:
         return key in self.by_key

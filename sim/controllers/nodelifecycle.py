@@ -16,10 +16,22 @@ unhealthyZoneThreshold 55 % not ready: secondaryNodeEvictionRate 0.01/s above
 largeClusterSizeThreshold 50 nodes, else 0) or FullDisruption (none ready: the normal rate, but
 when every zone is fully disrupted all NoExecute taints are lifted and tainting stops).
 NoSchedule taints follow the conditions on every node change (doNoScheduleTaintingPass).
+
+A pass visits only the nodes whose outcome could differ from "healthy, nothing to do": nodes that
+changed since the last pass (informer events), nodes that are not Ready or carry a NoExecute
+taint or wait in the taint queue, and nodes whose Lease is not renewed by a standing renewal of
+the in-process API server (sim/apiserver/renewals.py; a Lease renewed every 10 s cannot age past
+the 50 s grace). For every node it skips, upstream's tryUpdateNodeHealth would only move the
+probe time forward: when such a node is visited again, its probe time is the first pass at or
+after the renewal it then shows (`_seen_at`), which is what visiting it every pass would have
+recorded. Zone states come from per-zone counts kept up to date as nodes are visited. With a
+remote API server, or a grace period too short for that argument, every pass visits every node.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,6 +59,7 @@ NO_SCHEDULE_BY_CONDITION = {
 }
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 NODE_EVICTION_PERIOD_S = 0.1
+PASS_HISTORY = 128  # pass instants kept for `_seen_at` (covers a 5 min heartbeat period)
 ZONE_LABEL = "topology.kubernetes.io/zone"
 UNKNOWN_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
 
@@ -56,6 +69,7 @@ class NodeHealth:
     probe_s: float
     heartbeat: str | None
     lease_renew: str | None
+    visited_s: float = -1e18  # the last pass that looked at this node
 
 
 class _Bucket:
@@ -80,6 +94,10 @@ def ready_condition(node: Any) -> Any:
     return None
 
 
+def grace_s(cfg: Any) -> float:
+    return float(cfg.nodeMonitorGracePeriod)
+
+
 def zone_of(node: Any) -> str:
     return (node["metadata"].get("labels") or {}).get(ZONE_LABEL, "")
 
@@ -94,9 +112,7 @@ class NodeLifecycleController(Controller):
         self.node_informer = self.informer("nodes")
         self.lease_informer = self.informer("leases", namespace="kube-node-lease")
         self.pod_informer = self.informer("pods", indexers={"nodeName": index_by_node_name})
-        self.node_informer.add_event_handler(
-            self.enqueue, lambda o, n: self.enqueue(n), self._deleted
-        )
+        self.node_informer.add_event_handler(self._added, self._updated, self._deleted)
         self.health: dict[str, NodeHealth] = {}
         self.zone_states: dict[str, str] = {}
         self.buckets: dict[str, _Bucket] = {}
@@ -105,10 +121,33 @@ class NodeLifecycleController(Controller):
         self._renewals = getattr(getattr(self.client, "server", None), "renewals", None)
         self._lease_kind = REGISTRY.resolve("leases")
         self._node_kind = REGISTRY.resolve("nodes")
+        self._passes: deque[float] = deque(maxlen=PASS_HISTORY)
+        self._dirty: dict[str, None] = {}  # nodes to visit at the next pass
+        self._attention: dict[str, None] = {}  # nodes visited every pass
+        self._state: dict[str, tuple[str, bool]] = {}  # node -> (zone, Ready True)
+        self._zone_counts: dict[str, list[int]] = {}  # zone -> [nodes, ready]
+        if self._renewals is not None:
+            self._renewals.add_listener(self._renewal_changed)
+
+    def _added(self, node: Any) -> None:
+        self._dirty[node["metadata"]["name"]] = None
+        self.enqueue(node)
+
+    def _updated(self, _old: Any, node: Any) -> None:
+        self._dirty[node["metadata"]["name"]] = None
+        self.enqueue(node)
+
+    def _renewal_changed(self, key: str) -> None:
+        """A Lease or Node heartbeat started or stopped being renewed by the API server."""
+        name = key.rsplit("/", 1)[-1]
+        self._dirty[name] = None
 
     def _deleted(self, node: Any) -> None:
         name = node["metadata"]["name"]
         self.health.pop(name, None)
+        self._dirty.pop(name, None)
+        self._attention.pop(name, None)
+        self._set_state(name, None)
         for q in self.taint_queue.values():
             q.pop(name, None)
 
@@ -169,22 +208,79 @@ class NodeLifecycleController(Controller):
             yield self.clock.timeout(self.cfg.nodeMonitorPeriod)
 
     def monitor_node_health(self) -> Generator[Any, Any, None]:
-        nodes = sorted(self.node_informer.indexer.list(), key=lambda n: n["metadata"]["name"])
-        zone_conditions: dict[str, list[Any]] = {}
-        for node in nodes:
-            name = node["metadata"]["name"]
-            observed, current = yield from self.try_update_node_health(node)
-            zone_conditions.setdefault(zone_of(node), []).append(current)
-            if current is None:
+        self._passes.append(self.clock.now)
+        visit = self._to_visit()
+        for name in visit:
+            node = self.node_informer.indexer.get(name)
+            if node is None:
                 continue
-            self.process_taint_based_eviction(node, observed)
-            if current.get("status") != "True" and observed.get("status") == "True":
-                self.recorder.event(
-                    node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady"
-                )
-                self.record("not-ready", name, f"Ready={current.get('status')}")
-                yield from self.mark_pods_not_ready(name)
-        self.handle_disruption(zone_conditions, nodes)
+            observed, current = yield from self.try_update_node_health(node)
+            ready = current is not None and current.get("status") == "True"
+            self._set_state(name, zone_of(node), ready)
+            if current is not None:
+                self.process_taint_based_eviction(node, observed)
+                if current.get("status") != "True" and observed.get("status") == "True":
+                    self.recorder.event(
+                        node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady"
+                    )
+                    self.record("not-ready", name, f"Ready={current.get('status')}")
+                    yield from self.mark_pods_not_ready(name)
+            if self._skippable(node, observed, ready):
+                self._attention.pop(name, None)
+            else:
+                self._attention[name] = None
+        self.handle_disruption()
+
+    def _to_visit(self) -> list[str]:
+        """The nodes this pass must look at, by name (see the module docstring)."""
+        self._dirty.update(self._attention)
+        if self._renewals is None:
+            self._dirty = {}
+            return sorted(n["metadata"]["name"] for n in self.node_informer.indexer.list())
+        names = sorted(self._dirty)
+        self._dirty = {}
+        return names
+
+    def _skippable(self, node: Any, observed: Any, ready: bool) -> bool:
+        name = node["metadata"]["name"]
+        if not ready or observed.get("status") != "True" or self._renewals is None:
+            return False
+        entry = self._renewals.by_key.get(self._lease_key(name))
+        # a Lease renewed every period cannot age past the grace between two visits
+        if entry is None or entry.period_s + self.cfg.nodeMonitorPeriod >= grace_s(self.cfg):
+            return False
+        if any(name in q for q in self.taint_queue.values()):
+            return False
+        return not any(
+            t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)
+            for t in node["spec"].get("taints") or ()
+        )
+
+    def _set_state(self, name: str, zone: str | None, ready: bool = False) -> None:
+        """Keep the per-zone node and ready counts that zone states are computed from."""
+        old = self._state.pop(name, None)
+        if old is not None:
+            counts = self._zone_counts[old[0]]
+            counts[0] -= 1
+            counts[1] -= old[1]
+            if counts[0] == 0:
+                del self._zone_counts[old[0]]
+        if zone is not None:
+            self._state[name] = (zone, ready)
+            counts = self._zone_counts.setdefault(zone, [0, 0])
+            counts[0] += 1
+            counts[1] += ready
+
+    def _seen_at(self, instant: str, health: NodeHealth) -> float:
+        """The first monitor pass after the node's last visit and at or after `instant` (a
+        renewal a skipped node now shows): when visiting every pass would have seen it."""
+        t = self.clock.seconds_of(instant)
+        passes = self._passes
+        i = max(
+            bisect.bisect_left(passes, t - 1e-9),
+            bisect.bisect_right(passes, health.visited_s + 1e-9),
+        )
+        return passes[i] if i < len(passes) else self.clock.now
 
     def try_update_node_health(self, node: Any) -> Generator[Any, Any, tuple[Any, Any]]:
         name = node["metadata"]["name"]
@@ -203,13 +299,16 @@ class NodeLifecycleController(Controller):
             probe = self.clock.seconds_of(created) if ready is None and created else now
             health = self.health[name] = NodeHealth(probe, heartbeat, None)
         elif heartbeat != health.heartbeat:
-            health.heartbeat, health.probe_s = heartbeat, now
+            health.heartbeat = heartbeat
+            health.probe_s = self._seen_at(heartbeat, health) if heartbeat else now
         renew = self._renewed(self._lease_key(name))
         if renew is None:
             lease = self.lease_informer.indexer.get_by("kube-node-lease", name)
             renew = (lease or {}).get("spec", {}).get("renewTime") if lease else None
         if renew and (health.lease_renew is None or renew > health.lease_renew):
-            health.lease_renew, health.probe_s = renew, now
+            health.lease_renew = renew
+            health.probe_s = max(health.probe_s, self._seen_at(renew, health))
+        health.visited_s = now
         if now <= health.probe_s + grace:
             return observed, ready
         new = thaw(node)
@@ -353,16 +452,17 @@ class NodeLifecycleController(Controller):
                 raise
 
     # -- zones (handleDisruption) ---------------------------------------------------------------
-    def handle_disruption(self, zone_conditions: dict[str, list[Any]], nodes: list[Any]) -> None:
+    def handle_disruption(self) -> None:
         new_states = {
-            z: self.compute_zone_state(conds) for z, conds in sorted(zone_conditions.items())
+            z: self.compute_zone_state(ready, total)
+            for z, (total, ready) in sorted(self._zone_counts.items())
         }
         all_full_new = bool(new_states) and all(s == "FullDisruption" for s in new_states.values())
         all_full_old = bool(self.zone_states) and all(
             s == "FullDisruption" for s in self.zone_states.values()
         )
-        sizes = {z: len(c) for z, c in zone_conditions.items()}
         if all_full_new and not all_full_old:
+            nodes = sorted(self.node_informer.indexer.list(), key=lambda n: n["metadata"]["name"])
             for node in nodes:
                 self.process_taint_based_eviction(node, {"status": "True"})
             for z in new_states:
@@ -371,16 +471,15 @@ class NodeLifecycleController(Controller):
         elif not all_full_new:
             for z, state in new_states.items():
                 if all_full_old or self.zone_states.get(z) != state:
-                    self._bucket(z).qps = self.zone_rate(state, sizes[z])
+                    self._bucket(z).qps = self.zone_rate(state, self._zone_counts[z][0])
                     self.record("zone-state", z or "<none>", f"{state} rate={self._bucket(z).qps}")
         self.zone_states = new_states
 
-    def compute_zone_state(self, conditions: list[Any]) -> str:
-        ready = sum(1 for c in conditions if c is not None and c.get("status") == "True")
-        not_ready = len(conditions) - ready
+    def compute_zone_state(self, ready: int, total: int) -> str:
+        not_ready = total - ready
         if not_ready > 0 and ready == 0:
             return "FullDisruption"
-        if not_ready > 2 and not_ready / len(conditions) >= self.cfg.unhealthyZoneThreshold:
+        if not_ready > 2 and not_ready / total >= self.cfg.unhealthyZoneThreshold:
             return "PartialDisruption"
         return "Normal"
 
