@@ -85,6 +85,7 @@ class StandingRenewal:
         "phase_s",
         "written_s",
         "stamp",
+        "start_s",
     )
 
     def __init__(
@@ -108,14 +109,17 @@ class StandingRenewal:
         self.phase_s = phase_s
         self.written_s = written_s
         self.stamp = stamp
+        self.start_s = written_s  # registered then; instants before it are the owner's
 
     def latest_s(self, now_s: float) -> float:
-        """The last renewal instant at or before `now_s`."""
+        """The last renewal instant (`phase_s + k * period_s`, k >= 0) at or before `now_s`,
+        or -inf before the first."""
         k = math.floor((now_s - self.phase_s) / self.period_s + EPSILON_S)
-        return self.phase_s + k * self.period_s
+        return self.phase_s + k * self.period_s if k >= 0 else -math.inf
 
     def next_s(self, now_s: float) -> float:
-        return self.latest_s(now_s) + self.period_s
+        latest = self.latest_s(now_s)
+        return self.phase_s if latest == -math.inf else latest + self.period_s
 
 
 class Renewals:
@@ -124,6 +128,7 @@ class Renewals:
     def __init__(self, api: ApiServer):
         self.api = api
         self.clock = api.clock
+        self.enabled = True  # False: owners write every renewal themselves (tests compare both)
         self.by_key: dict[str, StandingRenewal] = {}
         self._on_lost: dict[str, Callable[[], None]] = {}
         self._listeners: list[Callable[[str], None]] = []
@@ -147,16 +152,15 @@ class Renewals:
         stamp: Stamp = LEASE_RENEW_TIME,
         on_lost: Callable[[], None] | None = None,
     ) -> None:
-        """Stamp an existing object every `period_s` from now on; the owner has just written
-        the renewal due now (or is about to: the instant at or before now counts as written)."""
+        """Stamp an existing object at every `phase_s + k * period_s` after now (the owner has
+        just written it)."""
         from sim.apiserver.keys import object_key
 
         key = object_key(kind, namespace, name)
         now = self.clock.now
         if key in self.by_key:
             self._forget(key)
-        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, 0.0, stamp)
-        entry.written_s = entry.latest_s(now)  # the owner has just written this instant
+        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, now, stamp)
         self.by_key[key] = entry
         if on_lost is not None:
             self._on_lost[key] = on_lost
@@ -208,7 +212,9 @@ class Renewals:
         entry = self.by_key.get(key)
         if entry is None:
             return None
-        t = max(entry.latest_s(self.clock.now), entry.written_s)
+        t = entry.latest_s(self.clock.now)
+        if t < entry.start_s:
+            return None  # no renewal since the owner's own write: the stored value holds
         return self._format(t, entry.stamp.micro)
 
     def _format(self, t: float, micro: bool) -> str:

@@ -83,8 +83,8 @@ class NodeHeartbeat:
     # -- standing renewals ---------------------------------------------------------------------
     def _registry(self, kl: Kubelet) -> Any:
         """The in-process API server's standing renewals, or None (a remote API server)."""
-        server = getattr(kl.client, "server", None)
-        return getattr(server, "renewals", None)
+        registry = getattr(getattr(kl.client, "server", None), "renewals", None)
+        return registry if registry is not None and registry.enabled else None
 
     def _stand(self, kl: Kubelet) -> None:
         """After a successful renewal: let the API server renew from now on."""
@@ -118,8 +118,8 @@ class NodeHeartbeat:
             if registry is not None:
                 key = object_key(self._node_kind, None, kl.name)
                 entry = registry.by_key.get(key)
-                if entry is not None:
-                    kl.last_status_post_s = max(entry.written_s, entry.latest_s(self.clock.now))
+                if entry is not None and entry.latest_s(self.clock.now) >= entry.start_s:
+                    kl.last_status_post_s = entry.latest_s(self.clock.now)
                 registry.stop(key)
             self._push_report(kl, kl.last_status_post_s + kl.config.node_status_report_frequency_s)
         if self.standing.get(kl.name) is not kl:
@@ -174,9 +174,12 @@ class NodeHeartbeat:
         made by a standing renewal of the conditions' heartbeats when the API server is
         in-process (sim/apiserver/renewals.py), else by a post at that tick."""
         period_s = kl.config.node_status_report_frequency_s
+        tick_s = self.fleet.config.node_status_update_frequency_s
+        # the first status tick at which the report is due, then every report period
+        first_s = math.ceil((kl.last_status_post_s + period_s - 1e-6) / tick_s - 1e-9) * tick_s
         registry = self._registry(kl)
         if registry is None or not kl.reaches_api_server() or self.kubelets.get(kl.name) is not kl:
-            self._push_report(kl, self.clock.now + period_s)
+            self._push_report(kl, first_s)
             return
         registry.start(
             self._node_kind,
@@ -184,7 +187,7 @@ class NodeHeartbeat:
             kl.name,
             user=kl.client.user,
             period_s=period_s,
-            phase_s=self.clock.now,
+            phase_s=first_s,
             stamp=NODE_HEARTBEAT,
         )
         self.reporting[kl.name] = kl
