@@ -30,6 +30,7 @@ from sim.api.frozen import thaw
 from sim.client.events import EventRecorder
 from sim.client.informer import SharedInformer
 from sim.kubelet.backoff import Backoff
+from sim.kubelet.netclient import NodeClient
 from sim.kubelet.node_status import (
     NODE_STATUS_MAX_IMAGES,
     allocatable_for,
@@ -154,7 +155,12 @@ class Kubelet:
         self.mark_status_dirty()
         self.backoff = Backoff(lambda: self.clock.now)
         self.image_backoff = Backoff(lambda: self.clock.now)
-        self.client = self.cluster.client(f"system:node:{self.name}")
+        self.client = NodeClient(
+            self.cluster.client(f"system:node:{self.name}"),
+            self.clock,
+            self.name,
+            self.reaches_api_server,
+        )
         self.recorder = (
             EventRecorder(self.client, self.clock, "kubelet", self.name)
             if self.config.events
@@ -335,7 +341,10 @@ class Kubelet:
         network = getattr(self.cluster, "network", None)
         if network is None:
             return True
-        return bool(network.topology.can_connect(self.name, "control-plane"))
+        topology = network.topology
+        if not topology.has(self.name):  # joins the topology when its Node registers
+            return True
+        return bool(topology.can_connect(self.name, "control-plane"))
 
     def mark_status_dirty(self) -> None:
         """Something the node status shows changed: check it at the next status tick."""

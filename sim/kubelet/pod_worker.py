@@ -98,6 +98,7 @@ class PodWorker:
         self._last_status: dict[str, Any] | None = None
         self._status_inflight = False
         self._status_again = False
+        self._status_failed = False  # the last status write failed: retry on the next pass
         self._adopt()
         kl.clock.process(self._run())
 
@@ -713,6 +714,10 @@ class PodWorker:
         every 10 s): a pod whose phase or condition statuses in the API differ from what this
         kubelet last wrote (the node lifecycle controller marks pods NotReady while a node is
         silent) gets its status written again."""
+        if self._status_failed and not self._status_inflight and self.alive():
+            self._status_failed = False
+            self.request_status()
+            return
         if self._last_status is None or self._status_inflight or self.removed_from_api:
             return
         if not self.alive() or _summary(self.pod.get("status")) == _summary(self._last_status):
@@ -757,6 +762,8 @@ class PodWorker:
             self._last_status = status
         except ApiError as e:
             self._trace("status-error", e.message[:120])
+            self._status_failed = True
+            kl.fleet.heartbeat.reconcile_later(kl, self)  # the status manager tries again
         finally:
             self._status_inflight = False
         if self._status_again:

@@ -14,6 +14,7 @@ import pytest
 
 from sim import Cluster
 from sim.scenario import NodePool
+from tests.kubelet.conftest import bound_pod
 
 
 def _cluster() -> Cluster:
@@ -63,3 +64,26 @@ def test_pods_are_ready_again_once_the_node_is_back(fault: str) -> None:
     c.run(until=230)
     assert set(_ready(c, "n-2")) == {"True"}
     assert c.get("deploy", "web")["status"]["availableReplicas"] == 4
+
+
+def test_a_partitioned_kubelet_writes_nothing_and_catches_up_after_healing() -> None:
+    """A container that exits while its node is cut off: the API keeps the old status (no
+    request crosses the partition, not even the lease or node status), then the kubelet's
+    next status-manager pass after the heal writes what happened meanwhile."""
+    c = _cluster()
+    pod = bound_pod("crasher", "n-2", behavior={"runFor": "100s", "exitCode": 3})
+    c.apply(pod)
+    c.run(until=70)
+    assert c.get("pods", "crasher")["status"]["phase"] == "Running"
+    c.network.isolate("n-2")
+    cut_at = c.now
+    c.run(until=cut_at + 120)  # the container exits at ~170 s and restarts 10 s later
+    during = [r for r in c.trace.records if r.time > cut_at and r.component == "system:node:n-2"]
+    assert during == []  # no lease renewal, node status or pod status arrived
+    assert c.get("pods", "crasher")["status"]["containerStatuses"][0]["restartCount"] == 0
+    assert c.kubelets.kubelet("n-2").client.refused > 0
+    c.network.heal(None)
+    c.run(until=c.now + 12)
+    status = c.get("pods", "crasher")["status"]["containerStatuses"][0]
+    assert status["restartCount"] >= 1
+    assert status["lastState"]["terminated"]["exitCode"] == 3

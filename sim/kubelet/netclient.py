@@ -1,0 +1,82 @@
+"""The kubelet's API client behind the node's network: no request crosses a partition.
+
+A kubelet reaches the API server over the network (sim/network/topology.py). While a partition
+cuts its node from the control plane, every request it makes (status posts, lease renewals,
+events, registration) fails after the verb's usual latency with 503 ServiceUnavailable and a
+message naming the cause, as a client whose route to the server is gone would see (client-go
+surfaces the dial error; the Status here carries the same words). Callers already treat a
+failed request as upstream does: the status manager retries on its next pass, the lease
+controller on its next renewal. An open watch is not cut (a simplification: the in-process
+stream keeps delivering); a watch opened during the partition fails like any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from sim.api.errors import ApiError, status_dict
+
+__all__ = ["NodeClient"]
+
+_VERBS = {
+    "create": "create",
+    "get": "get",
+    "list": "list",
+    "update": "update",
+    "update_status": "update",
+    "patch": "patch",
+    "delete": "delete",
+    "bind": "create",
+    "evict": "create",
+    "get_scale": "get",
+    "update_scale": "update",
+    "watch": "get",
+}
+
+
+class NodeClient:
+    """Wraps a client (anything with the Client protocol) for one node's kubelet."""
+
+    def __init__(self, inner: Any, clock: Any, node: str, reaches: Callable[[], bool]):
+        self.inner = inner
+        self.clock = clock
+        self.node = node
+        self.reaches = reaches
+        self.refused = 0
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+        verb = _VERBS.get(name)
+        if verb is None or not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> simpy.Event:
+            if self.reaches():
+                return attr(*args, **kwargs)
+            return self._unreachable(verb, name, args)
+
+        return call
+
+    def _unreachable(self, verb: str, method: str, args: tuple[Any, ...]) -> simpy.Event:
+        self.refused += 1
+        what = args[0] if args else ""
+        err = ApiError(
+            status_dict(
+                503,
+                "ServiceUnavailable",
+                f"{method} {what}: dial tcp control-plane:6443: connect: network is unreachable "
+                f"(node {self.node} is partitioned from the control plane)",
+            )
+        )
+        ev = self.clock.event()
+        latency = getattr(getattr(self.inner, "latency", None), "of", lambda _v: 0.0)(verb)
+
+        def fail() -> None:
+            ev.fail(err)
+            ev.defused = True  # a caller that stopped waiting must not crash the run
+
+        self.clock.call_later(latency, fail)
+        return ev
