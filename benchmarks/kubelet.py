@@ -1,6 +1,6 @@
 """Kubelet cost: a quiet cluster's wall time per simulated hour, and pod startup latency (by hand).
 
-    .venv/bin/python benchmarks/kubelet.py quiet [--nodes 5000] [--sim-seconds 600] [--kubelets-only]
+    .venv/bin/python benchmarks/kubelet.py quiet [--nodes 5000] [--sim-seconds 600] [--kubelets-only] [--pods-per-node 0]
     .venv/bin/python benchmarks/kubelet.py startup [--nodes 1000] [--pods 30000]
 
 `quiet`: N kubelets register with the whole control plane running (controller manager with the
@@ -30,7 +30,7 @@ from sim.kubelet import install  # noqa: E402
 from sim.scenario.model import NodePool  # noqa: E402
 
 
-def quiet(nodes: int, sim_seconds: float, control_plane: bool) -> None:
+def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: int = 0) -> None:
     c = Cluster(
         seed=1,
         keep_trace=False,
@@ -41,7 +41,18 @@ def quiet(nodes: int, sim_seconds: float, control_plane: bool) -> None:
     )
     fleet = install(c, {"events": False})
     t0 = time.perf_counter()
-    fleet.add_pool(NodePool("n", nodes, {"cpu": "8", "memory": "32Gi"}))
+    names = fleet.add_pool(NodePool("n", nodes, {"cpu": "8", "memory": "32Gi"}))
+    c.run(5)
+    for i in range(pods_per_node):  # running pods without probes, bound by name (as DaemonSets)
+        for n in names:
+            c.api.create(
+                "pods",
+                {
+                    "metadata": {"name": f"p{i}-{n}", "namespace": "default"},
+                    "spec": {"nodeName": n, "containers": [{"name": "c", "image": "app:1"}]},
+                },
+                user="bench",
+            )
     c.run(60)
     setup = time.perf_counter() - t0
     start_sim = c.now
@@ -51,6 +62,7 @@ def quiet(nodes: int, sim_seconds: float, control_plane: bool) -> None:
     c.run(start_sim + sim_seconds)
     wall = time.perf_counter() - t1
     what = "kubelets, controller manager, scheduler" if control_plane else "kubelets only"
+    what += f", {pods_per_node * nodes} running pods"
     print(f"nodes={nodes} ({what}) registration+60s: {setup:.1f} s wall")
     print(
         f"quiet: {sim_seconds:.0f} simulated s in {wall:.2f} wall s = "
@@ -134,9 +146,10 @@ def main() -> None:
     ap.add_argument("--pods", type=int, default=30000)
     ap.add_argument("--sim-seconds", type=float, default=600)
     ap.add_argument("--kubelets-only", action="store_true")
+    ap.add_argument("--pods-per-node", type=int, default=0)
     a = ap.parse_args()
     if a.mode == "quiet":
-        quiet(a.nodes or 5000, a.sim_seconds, not a.kubelets_only)
+        quiet(a.nodes or 5000, a.sim_seconds, not a.kubelets_only, a.pods_per_node)
     else:
         startup(a.nodes or 1000, a.pods)
 

@@ -126,6 +126,13 @@ class Indexer:
     def index_keys(self, index_name: str, value: str) -> builtins.list[str]:
         return list(self._indices[index_name].get(value, {}))
 
+    def index_values(self, index_name: str) -> builtins.list[str]:
+        """Every value some object is indexed under (client-go ListIndexFuncValues)."""
+        return list(self._indices[index_name])
+
+    def count(self, index_name: str, value: str) -> int:
+        return len(self._indices[index_name].get(value, {}))
+
     def __len__(self) -> int:
         return len(self._items)
 
