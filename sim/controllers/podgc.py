@@ -45,7 +45,7 @@ class PodGCController(Controller):
         self.pod_informer = self.informer(
             "pods", indexers={"nodeName": index_by_node_name, "podgc": _gc_index}
         )
-        self.node_informer = self.informer("nodes")
+        self.node_informer = self.informer("nodes", indexers={"podgc": _node_gc_index})
         self.absent_since: dict[str, float] = {}
 
     def start(self) -> None:
@@ -81,9 +81,8 @@ class PodGCController(Controller):
         yield from self.gc_orphaned()
         for p in index.by_index("podgc", UNSCHEDULED_TERMINATING):
             yield from self._force_delete(p, "unscheduled-terminating", condition=False)
-        for node in self.node_informer.indexer.list():
-            taints = node["spec"].get("taints") or ()
-            if not any(t.get("key") == OUT_OF_SERVICE for t in taints) or _node_ready(node):
+        for node in self.node_informer.indexer.by_index("podgc", OUT_OF_SERVICE):
+            if _node_ready(node):
                 continue
             for p in self.pod_informer.indexer.by_index("nodeName", node["metadata"]["name"]):
                 if is_being_deleted(p):
@@ -153,6 +152,12 @@ def _gc_index(pod: Any) -> list[str]:
     if is_being_deleted(pod) and not pod["spec"].get("nodeName"):
         out.append(UNSCHEDULED_TERMINATING)
     return out
+
+
+def _node_gc_index(node: Any) -> list[str]:
+    """Nodes tainted out-of-service (gcTerminating acts on their terminating pods)."""
+    taints = node["spec"].get("taints") or ()
+    return [OUT_OF_SERVICE] if any(t.get("key") == OUT_OF_SERVICE for t in taints) else []
 
 
 def _node_ready(node: Any) -> bool:
