@@ -4,10 +4,12 @@ Models kube-apiserver's static token file (staging/src/k8s.io/apiserver/plugin/p
 token/tokenfile) and the answers of the authentication and authorization filters
 (staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go: 401 Unauthorized;
 authorization.go and handlers/responsewriters/errors.go: 403 Forbidden with
-`<resource> is forbidden: User "<user>" cannot <verb> resource "<resource>" in API group
-"<group>" [in the namespace "<ns>"]`). A token either allows every verb (an administrator) or
-only the read verbs get, list and watch (a viewer). With no tokens configured every request is
-allowed, as a user named after the client. `/version`, `/healthz`, `/livez` and `/readyz` are
+`<resource> ["<name>"] is forbidden: User "<user>" cannot <verb> resource
+"<resource>[/<subresource>]" in API group "<group>" (in the namespace "<ns>"|at the cluster
+scope)`). A token either allows every verb (an administrator) or only the read verbs get, list
+and watch (a viewer), on every resource and subresource: a viewer may `get nodes/proxy`, the
+kubelet's read-only view (upstream's verb for a proxied GET is `get`). With no tokens configured
+every request is allowed, as a user named after the client. `/version`, `/healthz`, `/livez` and `/readyz` are
 open to everyone, as upstream's system:public-info-viewer role allows.
 """
 
@@ -61,13 +63,24 @@ def unauthorized() -> dict[str, Any]:
 
 
 def forbidden(
-    user: str, verb: str, resource: str, group: str, namespace: str | None
+    user: str,
+    verb: str,
+    resource: str,
+    group: str,
+    namespace: str | None,
+    name: str = "",
+    subresource: str = "",
 ) -> dict[str, Any]:
-    where = f' in the namespace "{namespace}"' if namespace else ""
+    """errors.NewForbidden(resource, name, forbiddenMessage(attributes))."""
+    where = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+    what = f"{resource}/{subresource}" if subresource else resource
+    qualified = f"{resource}.{group}" if group else resource
+    subject = f'{qualified} "{name}"' if name else qualified
     msg = (
-        f'{resource}{"." + group if group else ""} is forbidden: User "{user}" cannot {verb} '
-        f'resource "{resource}" in API group "{group}"{where}'
+        f'{subject} is forbidden: User "{user}" cannot {verb} resource "{what}" in API group '
+        f'"{group}" {where}'
     )
-    return status_dict(
-        403, "Forbidden", msg, {"kind": resource, **({"group": group} if group else {})}
-    )
+    details = {"kind": resource, **({"group": group} if group else {})}
+    if name:
+        details["name"] = name
+    return status_dict(403, "Forbidden", msg, details)

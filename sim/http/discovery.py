@@ -31,7 +31,11 @@ SUBRESOURCES: dict[str, tuple[str | None, str | None, str | None, list[str]]] = 
     "eviction": ("policy", "v1", "Eviction", ["create"]),
     "log": ("", "v1", "Pod", ["get"]),
     "finalize": (None, None, None, ["update"]),
+    # a connect subresource: upstream lists the verbs of its methods; only GET is served here
+    "proxy": (None, None, "NodeProxyOptions", ["create", "delete", "get", "patch", "update"]),
 }
+# subresources served for some kinds only: pods/proxy and services/proxy are not modelled
+SERVED_ONLY_FOR = {"proxy": frozenset({"Node"})}
 
 SERVER_VERSION = {
     "major": "1",
@@ -47,8 +51,13 @@ SERVER_VERSION = {
 
 
 def served_subresources(kind: Kind) -> list[str]:
-    """The subresources this front serves for `kind` (proxy, ephemeralcontainers are not)."""
-    return [s for s in kind.subresources if s in SUBRESOURCES]
+    """The subresources this front serves for `kind` (nodes/proxy, but not services/proxy or
+    ephemeralcontainers)."""
+    return [
+        s
+        for s in kind.subresources
+        if s in SUBRESOURCES and kind.kind in SERVED_ONLY_FOR.get(s, (kind.kind,))
+    ]
 
 
 def group_versions(registry: KindRegistry) -> list[tuple[str, str]]:

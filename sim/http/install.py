@@ -17,6 +17,7 @@ from typing import Any
 from sim.http.auth import TokenAuth
 from sim.http.driver import SimDriver
 from sim.http.logs import cluster_log_source
+from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.server import DEFAULT_BOOKMARK_INTERVAL_S, HttpApiServer
 
 FIELDS = ("address", "port", "speed", "token", "viewerToken", "bookmarkIntervalSeconds")
@@ -62,4 +63,5 @@ def install(cluster: Any, config: dict[str, Any] | None) -> HttpApiServer:
         auth=auth,
         bookmark_interval_s=float(bookmark),
         log_source=cluster_log_source(cluster),
+        kubelet_source=cluster_kubelet_source(cluster),
     )

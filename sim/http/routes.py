@@ -23,6 +23,7 @@ from sim.api.frozen import thaw
 from sim.api.kinds import Kind, KindRegistry
 from sim.apiserver.patch import PatchError, apply_patch
 from sim.apiserver.server import ApiServer
+from sim.http import nodeproxy
 from sim.http.discovery import SUBRESOURCES, served_subresources
 
 NAMESPACE_SUBRESOURCES = ("status", "finalize")
@@ -45,6 +46,7 @@ class RequestInfo:
     name: str = ""
     subresource: str = ""
     legacy_watch: bool = False
+    path: str = ""  # a connect subresource's path (NodeProxyOptions.path): nodes/{n}/proxy/{path}
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Answer:
     now_s: float = 0.0
     is_list: bool = False
     text: str | None = None  # a text/plain body (pods/log)
+    raw: bytes | None = None  # a body passed through as is, of media type `media` (nodes/proxy)
+    media: str = "application/json"
     warnings: list[str] = field(default_factory=list)
 
 
@@ -92,8 +96,11 @@ def parse_resource_path(path: str) -> RequestInfo | None:
                 rest[2] if len(rest) > 2 else "",
                 legacy_watch,
             )
+    proxy_path = ""
     if len(rest) > 3:
-        return None
+        if rest[2] != "proxy":
+            return None
+        proxy_path = "/".join(rest[3:])  # requestinfo.go: parts after the subresource
     return RequestInfo(
         group,
         version,
@@ -102,6 +109,7 @@ def parse_resource_path(path: str) -> RequestInfo | None:
         rest[1] if len(rest) > 1 else "",
         rest[2] if len(rest) > 2 else "",
         legacy_watch,
+        proxy_path,
     )
 
 
@@ -185,12 +193,20 @@ def success_status(code: int, kind: Kind, name: str, uid: str = "") -> dict[str,
 class Resource:
     """Translates one resource request into ApiServer calls (simulation thread only)."""
 
-    def __init__(self, api: ApiServer, unknown_fields: Any = None, log_source: Any = None):
+    def __init__(
+        self,
+        api: ApiServer,
+        unknown_fields: Any = None,
+        log_source: Any = None,
+        kubelet_source: Any = None,
+    ):
         self.api = api
         # (kind, obj) -> list of unknown field paths, from the OpenAPI schemas (sim/http/openapi.py)
         self.unknown_fields = unknown_fields
         # (pod, container, query) -> list of log lines; None: the pod has no simulated output yet
         self.log_source = log_source
+        # node name -> its in-process kubelet, or None (sim/http/nodeproxy.py)
+        self.kubelet_source = kubelet_source
 
     def handle(
         self,
@@ -390,7 +406,7 @@ class Resource:
         sub = info.subresource
         verbs = SUBRESOURCES[sub][3]
         verb = {"GET": "get", "PUT": "update", "PATCH": "patch", "POST": "create"}.get(method)
-        if verb not in verbs:
+        if verb not in verbs or (sub == "proxy" and verb != "get"):  # only GET is proxied
             raise method_not_allowed(
                 "the server does not allow this method on the requested resource"
             )
@@ -436,6 +452,9 @@ class Resource:
             return Answer(201, _success(201))
         if sub == "log":
             return self._log(kind, info, query)
+        if sub == "proxy":
+            reply = nodeproxy.connect(self.api, self.kubelet_source, name, info.path, query)
+            return Answer(reply.code, None, raw=reply.body, media=reply.media)
         raise not_found(f"{kind.plural}/{sub}", kind.group, name)
 
     def _scale(

@@ -66,6 +66,7 @@ class HttpApiServer:
         bookmark_interval_s: float = DEFAULT_BOOKMARK_INTERVAL_S,
         watch_buffer_events: int = DEFAULT_BUFFER_EVENTS,
         log_source: Callable[..., Any] | None = None,
+        kubelet_source: Callable[[str], Any] | None = None,
         tls: ServingCert | None = None,
     ):
         self.api = api
@@ -79,7 +80,7 @@ class HttpApiServer:
         self.bookmark_interval_s = bookmark_interval_s
         self.watch_buffer_events = watch_buffer_events
         self.openapi = OpenApi(self.registry)
-        self.resource = Resource(api, self.openapi.prune_unknown, log_source)
+        self.resource = Resource(api, self.openapi.prune_unknown, log_source, kubelet_source)
         self.requests = 0
         self.open_watches = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -209,7 +210,17 @@ class HttpApiServer:
         query = request.query
         verb = _verb(request.method, info, query)
         if not ident.allows(verb):
-            raise ApiError(forbidden(ident.user, verb, info.resource, info.group, info.namespace))
+            raise ApiError(
+                forbidden(
+                    ident.user,
+                    verb,
+                    info.resource,
+                    info.group,
+                    info.namespace,
+                    info.name,
+                    info.subresource,
+                )
+            )
         target = negotiate(request.headers.get("Accept"))
         if verb == "watch":
             return await self._watch(request, info, kind, target, ident.user)
@@ -222,6 +233,8 @@ class HttpApiServer:
         )
         if ans.text is not None:
             return web.Response(text=ans.text, content_type="text/plain")
+        if ans.raw is not None:  # the kubelet's answer through nodes/proxy, as it gave it
+            return web.Response(body=ans.raw, status=ans.code, headers={"Content-Type": ans.media})
         out = transform(
             ans.body,
             ans.kind or kind,

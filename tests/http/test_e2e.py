@@ -9,6 +9,7 @@ rollouts finish in seconds.
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -168,3 +169,15 @@ def test_drain_evicts_and_delete_removes_dependents(serve3: Serve, tmp_path: Pat
     serve3.kubectl("delete", "deploy", "web")
     serve3.kubectl("wait", "--for=delete", "pods", "-l", "app=web", "--timeout=60s")
     assert serve3.kubectl("get", "rs", "-o", "name").stdout.strip() == ""
+
+
+def test_kubelet_read_only_view_through_nodes_proxy(serve3: Serve) -> None:
+    serve3.kubectl("wait", "--for=condition=Ready", "node/node-1", "--timeout=60s")
+    raw = "/api/v1/nodes/node-1/proxy/"
+    assert serve3.kubectl("get", "--raw", raw + "healthz").stdout == "ok"
+    pods = json.loads(serve3.kubectl("get", "--raw", raw + "pods").stdout)
+    assert pods["kind"] == "PodList"
+    summary = json.loads(serve3.kubectl("get", "--raw", raw + "stats/summary").stdout)
+    assert summary["node"]["nodeName"] == "node-1"
+    out = serve3.kubectl("get", "--raw", "/api/v1/nodes/node-9/proxy/pods", check=False)
+    assert out.stderr.strip() == 'Error from server (NotFound): nodes "node-9" not found'

@@ -258,7 +258,7 @@ def test_token_auth_401_and_403(tmp_path: Path) -> None:
         out = s.kubectl("create", "namespace", "x", "--token=look", check=False)
         assert out.stderr.strip() == (
             'Error from server (Forbidden): namespaces is forbidden: User "viewer" cannot create '
-            'resource "namespaces" in API group ""'
+            'resource "namespaces" in API group "" at the cluster scope'
         )
     finally:
         stop_served(s)
