@@ -53,6 +53,7 @@ from sim.api.quantity import QuantityError, cpu_milli, memory_bytes
 
 __all__ = [
     "BEHAVIOR_ANNOTATION",
+    "DURATION_FIELDS",
     "Behavior",
     "BehaviorError",
     "ImageCatalog",
@@ -68,7 +69,7 @@ NEVER = math.inf
 _UNIT_S = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 
-_DURATIONS = (
+DURATION_FIELDS = (
     "startDelay",
     "runFor",
     "readyAfter",
@@ -80,7 +81,7 @@ _DURATIONS = (
 _INTS = ("exitCode", "crashExitCode", "stopExitCode", "execExitCode")
 _FIELDS = frozenset(
     (
-        *_DURATIONS,
+        *DURATION_FIELDS,
         *_INTS,
         "crashRate",
         "probes",
@@ -236,7 +237,7 @@ def parse_behavior(raw: Any, path: str) -> dict[str, Any]:
             raise BehaviorError(
                 f"{path}.{key}", f"unknown field (expected one of {', '.join(sorted(_FIELDS))})"
             )
-    for key in _DURATIONS:
+    for key in DURATION_FIELDS:
         if key in raw:
             never = key in ("runFor", "livenessFailsAfter", "stopDelay")
             out[key] = parse_duration_s(raw[key], f"{path}.{key}", allow_never=never)

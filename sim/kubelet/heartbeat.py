@@ -38,7 +38,7 @@ from sim.apiserver.renewals import NODE_HEARTBEAT
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
     from sim.kubelet.kubelet import Kubelet
-    from sim.kubelet.pod_worker import PodWorker
+    from sim.kubelet.status_writer import PodStatusWriter
 
 __all__ = ["LEASE_NAMESPACE", "NodeHeartbeat"]
 
@@ -62,7 +62,7 @@ class NodeHeartbeat:
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
         self._report_seq = 0
-        self._reconcile: dict[tuple[str, str], tuple[Kubelet, PodWorker]] = {}
+        self._reconcile: dict[tuple[str, str], tuple[Kubelet, PodStatusWriter]] = {}
         self.clock.process(self._loop(fleet.config.lease_renew_interval_s, self._renew_all))
         self.clock.process(
             self._loop(fleet.config.node_status_update_frequency_s, self._status_all)
@@ -206,7 +206,7 @@ class NodeHeartbeat:
         self._report_seq += 1
         heapq.heappush(self._reports, (due_s, self._report_seq, kl.name))
 
-    def reconcile_later(self, kl: Kubelet, worker: PodWorker) -> None:
+    def reconcile_later(self, kl: Kubelet, worker: PodStatusWriter) -> None:
         """The API's copy of a pod changed: compare it with what the kubelet wrote, next tick."""
         self._reconcile[(kl.name, worker.uid)] = (kl, worker)
 

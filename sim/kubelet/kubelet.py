@@ -40,6 +40,7 @@ from sim.kubelet.node_status import (
     status_changed,
     status_patch,
 )
+from sim.kubelet.pod_containers import PodContainers
 from sim.kubelet.pod_worker import PodWorker
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Kubelet:
         self.alive = False
         self.registered = False
         self.workers: dict[str, PodWorker] = {}
-        self.container_index: dict[str, PodWorker] = {}
+        self.container_index: dict[str, PodContainers] = {}
         self.node_obj: Any = None
         self.lease: Any = None
         self.lease_busy = False

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.kubelet.pod_containers import PodContainers
     from sim.kubelet.pod_status import ContainerRecord
-    from sim.kubelet.pod_worker import PodWorker
 
 __all__ = ["PROBE_PURPOSES", "ContainerProbes"]
 
@@ -42,7 +42,7 @@ class ContainerProbes:
     """The probe workers of one container instance (`container_id`); `stop()` ends them."""
 
     def __init__(
-        self, worker: PodWorker, record: ContainerRecord, container_id: str, anchor_s: float
+        self, worker: PodContainers, record: ContainerRecord, container_id: str, anchor_s: float
     ):
         self.worker = worker
         self.record = record
