@@ -279,9 +279,6 @@ class PodWorker(PodContainers):
             if not self.alive():
                 return
         yield from self._stop_sandbox()
-        for r in self.records:
-            if r.state == "waiting" and r.last_term is None and not r.container_id:
-                continue
         self.terminal_phase = self.terminal_phase or get_phase(
             self.pod["spec"].get("restartPolicy", "Always"), self.records, terminal=True
         )
