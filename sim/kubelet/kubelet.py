@@ -29,14 +29,15 @@ from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.client.events import EventRecorder
 from sim.client.informer import SharedInformer
+from sim.kubelet import readonly
 from sim.kubelet.backoff import Backoff
 from sim.kubelet.netclient import NodeClient
 from sim.kubelet.node_status import (
-    NODE_STATUS_MAX_IMAGES,
+    KUBELET_VERSION,
     allocatable_for,
     capacity_for,
-    conditions,
     initial_node,
+    node_status_of,
     status_changed,
     status_patch,
 )
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["KUBELET_VERSION", "Kubelet", "fallback_pod_cidr", "node_ip_for"]
 
-KUBELET_VERSION = "v1.32.0"
 REGISTER_BACKOFF_INITIAL_S = 0.1  # kubelet_node_status.go registerWithAPIServer: 100 ms .. 7 s
 REGISTER_BACKOFF_MAX_S = 7.0
 NODE_NETWORK = ipaddress.ip_network("172.18.0.0/16")
@@ -274,66 +274,12 @@ class Kubelet:
 
     def _status(self, previous: Any) -> dict[str, Any]:
         """The status setters (nodestatus.NodeAddress, MachineInfo, VersionInfo, ...)."""
-        rt = self.host.status()
-        version = self.host.version()
-        not_ready = ""
-        if not rt.network_ready:
-            not_ready = (
-                "container runtime network not ready: NetworkReady=false "
-                f"reason:{rt.network_reason} message:{rt.network_message}"
-            )
-        images = sorted(self.host.list_images(), key=lambda i: (-i.size_bytes, i.id))[
-            :NODE_STATUS_MAX_IMAGES
-        ]
-        prev_conditions = (previous or {}).get("conditions") or []
-        status: dict[str, Any] = {
-            "capacity": dict(self.capacity),
-            "allocatable": dict(self.allocatable),
-            "conditions": conditions(
-                prev_conditions,
-                self.clock.timestamp(),
-                ready=rt.network_ready and rt.runtime_ready,
-                not_ready_message=not_ready,
-                memory_pressure=self._memory_pressure(),
-            ),
-            "addresses": [
-                {"type": "InternalIP", "address": self.node_ip},
-                {"type": "Hostname", "address": self.name},
-            ],
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "nodeInfo": {
-                "machineID": self.machine_id,
-                "systemUUID": self.system_uuid,
-                "bootID": self.boot_id,
-                "kernelVersion": "simulated",
-                "osImage": "kubesim simulated host",
-                "containerRuntimeVersion": f"{version['runtimeName']}://{version['runtimeVersion']}",
-                "kubeletVersion": KUBELET_VERSION,
-                "kubeProxyVersion": "",  # DisableNodeKubeProxyVersion is on in 1.32
-                "operatingSystem": "linux",
-                "architecture": "amd64",
-            },
-            "images": [
-                {"names": [*i.repo_digests, *i.repo_tags], "sizeBytes": i.size_bytes}
-                for i in images
-            ],
-        }
-        return status
+        return node_status_of(self, previous)
 
     def _reported_status(self) -> Any:
         """The status the API server holds, as this kubelet last saw it (the patch's base)."""
         node = self.node_object()
         return None if node is None else node.get("status")
-
-    def _memory_pressure(self) -> bool:
-        """evictionHard memory.available<100Mi against the containers' working sets."""
-        from sim.api.quantity import memory_bytes
-
-        cap = memory_bytes(self.capacity.get("memory", "0"))
-        if cap <= 0:
-            return False
-        used = sum(s.memory_working_set_bytes for s in self.host.list_container_stats())
-        return cap - used < 100 * 1024 * 1024
 
     def reaches_api_server(self) -> bool:
         """Whether the network lets this node talk to the control plane (both ways): a
@@ -450,76 +396,15 @@ class Kubelet:
         if w is not None:
             w.on_container_event(ev)
 
-    # -- the read-only views (port 10255) -----------------------------------------------------
+    # -- the read-only views (port 10255, sim/kubelet/readonly.py) ------------------------------
     def healthz(self) -> str:
         """`/healthz`: "ok" while the kubelet runs; raises ConnectionError otherwise."""
-        if not self.alive or not self.host.powered:
-            raise ConnectionError(f"dial tcp {self.node_ip}:10255: connect: connection refused")
-        return "ok"
+        return readonly.healthz(self)
 
     def pods(self) -> dict[str, Any]:
         """`/pods`: a v1 PodList of the pods this kubelet runs, with the status it computes."""
-        self.healthz()
-        items = []
-        for w in sorted(self.workers.values(), key=lambda w: (w.namespace, w.name)):
-            pod = thaw(w.pod)
-            pod["status"] = w.api_status()
-            items.append(pod)
-        return {"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": items}
+        return readonly.pods(self)
 
     def stats_summary(self) -> dict[str, Any]:
         """`/stats/summary`: node and per-pod cpu and memory, from ListContainerStats."""
-        self.healthz()
-        ts = self.clock.timestamp()
-        stats = self.host.list_container_stats()
-        by_sandbox: dict[str, list[Any]] = {}
-        for s in stats:
-            by_sandbox.setdefault(s.sandbox_id, []).append(s)
-        pods = []
-        for w in sorted(self.workers.values(), key=lambda w: (w.namespace, w.name)):
-            cs = by_sandbox.get(w.sandbox_id, [])
-            containers = [
-                {
-                    "name": s.name,
-                    "startTime": ts,
-                    "cpu": {
-                        "time": ts,
-                        "usageNanoCores": s.cpu_usage_nano_cores,
-                        "usageCoreNanoSeconds": s.cpu_usage_core_nano_seconds,
-                    },
-                    "memory": {"time": ts, "workingSetBytes": s.memory_working_set_bytes},
-                }
-                for s in sorted(cs, key=lambda s: s.name)
-            ]
-            pods.append(
-                {
-                    "podRef": {"name": w.name, "namespace": w.namespace, "uid": w.uid},
-                    "startTime": w.start_time,
-                    "containers": containers,
-                    "cpu": {
-                        "time": ts,
-                        "usageNanoCores": sum(s.cpu_usage_nano_cores for s in cs),
-                        "usageCoreNanoSeconds": sum(s.cpu_usage_core_nano_seconds for s in cs),
-                    },
-                    "memory": {
-                        "time": ts,
-                        "workingSetBytes": sum(s.memory_working_set_bytes for s in cs),
-                    },
-                }
-            )
-        return {
-            "node": {
-                "nodeName": self.name,
-                "startTime": self.started_at_ts,
-                "cpu": {
-                    "time": ts,
-                    "usageNanoCores": sum(s.cpu_usage_nano_cores for s in stats),
-                    "usageCoreNanoSeconds": sum(s.cpu_usage_core_nano_seconds for s in stats),
-                },
-                "memory": {
-                    "time": ts,
-                    "workingSetBytes": sum(s.memory_working_set_bytes for s in stats),
-                },
-            },
-            "pods": pods,
-        }
+        return readonly.stats_summary(self)

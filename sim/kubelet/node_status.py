@@ -16,20 +16,27 @@ conditions in upstream's order with upstream's reasons and messages.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.api.quantity import memory_bytes
 
+if TYPE_CHECKING:
+    from sim.kubelet.kubelet import Kubelet
+
 __all__ = [
+    "KUBELET_VERSION",
     "NODE_STATUS_MAX_IMAGES",
     "allocatable_for",
     "capacity_for",
     "conditions",
     "initial_node",
+    "memory_pressure",
+    "node_status_of",
     "status_changed",
     "status_patch",
 ]
 
+KUBELET_VERSION = "v1.32.0"
 NODE_STATUS_MAX_IMAGES = 50  # pkg/kubelet/apis/config/v1beta1/defaults.go nodeStatusMaxImages
 KUBELET_PORT = 10250
 EVICTION_HARD_MEMORY_BYTES = 100 * 1024 * 1024  # evictionHard memory.available 100Mi
@@ -223,3 +230,62 @@ def _list_by_type_patch(old: Sequence[Any], new: Sequence[Any]) -> list[dict[str
     names = {e["type"] for e in new}
     out.extend({"type": t, "$patch": "delete"} for t in before if t not in names)
     return out
+
+
+def node_status_of(kl: Kubelet, previous: Any) -> dict[str, Any]:
+    """The status setters (nodestatus.NodeAddress, MachineInfo, VersionInfo, ...)."""
+    rt = kl.host.status()
+    version = kl.host.version()
+    not_ready = ""
+    if not rt.network_ready:
+        not_ready = (
+            "container runtime network not ready: NetworkReady=false "
+            f"reason:{rt.network_reason} message:{rt.network_message}"
+        )
+    images = sorted(kl.host.list_images(), key=lambda i: (-i.size_bytes, i.id))[
+        :NODE_STATUS_MAX_IMAGES
+    ]
+    prev_conditions = (previous or {}).get("conditions") or []
+    status: dict[str, Any] = {
+        "capacity": dict(kl.capacity),
+        "allocatable": dict(kl.allocatable),
+        "conditions": conditions(
+            prev_conditions,
+            kl.clock.timestamp(),
+            ready=rt.network_ready and rt.runtime_ready,
+            not_ready_message=not_ready,
+            memory_pressure=memory_pressure(kl),
+        ),
+        "addresses": [
+            {"type": "InternalIP", "address": kl.node_ip},
+            {"type": "Hostname", "address": kl.name},
+        ],
+        "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+        "nodeInfo": {
+            "machineID": kl.machine_id,
+            "systemUUID": kl.system_uuid,
+            "bootID": kl.boot_id,
+            "kernelVersion": "simulated",
+            "osImage": "kubesim simulated host",
+            "containerRuntimeVersion": f"{version['runtimeName']}://{version['runtimeVersion']}",
+            "kubeletVersion": KUBELET_VERSION,
+            "kubeProxyVersion": "",  # DisableNodeKubeProxyVersion is on in 1.32
+            "operatingSystem": "linux",
+            "architecture": "amd64",
+        },
+        "images": [
+            {"names": [*i.repo_digests, *i.repo_tags], "sizeBytes": i.size_bytes} for i in images
+        ],
+    }
+    return status
+
+
+def memory_pressure(kl: Kubelet) -> bool:
+    """evictionHard memory.available<100Mi against the containers' working sets."""
+    from sim.api.quantity import memory_bytes
+
+    cap = memory_bytes(kl.capacity.get("memory", "0"))
+    if cap <= 0:
+        return False
+    used = sum(s.memory_working_set_bytes for s in kl.host.list_container_stats())
+    return cap - used < 100 * 1024 * 1024
