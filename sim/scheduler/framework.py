@@ -494,9 +494,11 @@ class Framework:
             name = snap.nodes[int(feasible[0])].name  # type: ignore[union-attr]
             return ScheduleResult(name, 1, processed, processed, diag, feasible, state=state)
         scores = self.score_slots(state, pod, snap, feasible, window=window)
-        totals = np.zeros(len(feasible), np.int64)
-        for pname, s in scores.items():
-            totals += s * self.weights.get(pname, 1)
+        if scores:
+            weights = np.array([self.weights.get(p, 1) for p in scores], np.int64)
+            totals = weights @ np.stack(list(scores.values()))
+        else:
+            totals = np.zeros(len(feasible), np.int64)
         ties = np.flatnonzero(totals == totals.max())
         pick = (
             int(ties[0]) if len(ties) == 1 or rng is None else int(ties[rng.integers(0, len(ties))])

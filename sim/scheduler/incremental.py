@@ -107,7 +107,9 @@ def _lookup(
         if len(e.stale) * FULL_FRACTION > max(snap.num_nodes, 1):
             e.values = None
         elif fill is not None:
-            e.values[..., changed] = fill
+            values = e.values
+            for s in changed:  # a few slots: scalar stores beat building an index array
+                values[..., s] = fill
     return e
 
 
