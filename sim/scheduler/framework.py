@@ -222,6 +222,7 @@ class Framework:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
+        self._filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
         """framework.go expandMultiPointPlugins: explicitly configured plugins that are also
@@ -520,15 +521,22 @@ class Framework:
         arrays; the other filters run on the nodes those pass, in the same rotated order.
         Also returns the ring and the distance from the start that the scores must be exact
         up to. None when the arrays do not apply, or nothing fits (the full path diagnoses)."""
-        active = [
-            pl
-            for pl in self.filter_plugins
-            if pl.name not in state.skip_filter and not isinstance(pl, NoOp)
-        ]
-        local = [pl for pl in active if is_node_local(pl, state)]
+        split = (frozenset(state.skip_filter), state.nominated is None)
+        parts = self._filter_split.get(split)
+        if parts is None:
+            active = [
+                pl
+                for pl in self.filter_plugins
+                if pl.name not in state.skip_filter and not isinstance(pl, NoOp)
+            ]
+            local = [pl for pl in active if is_node_local(pl, state)]
+            other = [pl for pl in active if not is_node_local(pl, state)]
+            if len(self._filter_split) >= 64:
+                self._filter_split.clear()
+            parts = self._filter_split[split] = (local, other)
+        local, other = parts
         if not local:
             return None
-        other = [pl for pl in active if not is_node_local(pl, state)]
         ring = Ring(snap, start)
         found = first_feasible(self, local, state, pod, ring, want, bool(other))
         if found is None:

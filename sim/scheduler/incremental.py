@@ -68,6 +68,13 @@ class Ring:
         """The slots whose `mask` is set in visiting order (the first `limit` of them, or
         all), and each one's distance from the start."""
         order, start, n = self.order, self.start, len(self.order)
+        if limit is not None:
+            # most nodes usually pass: look a little beyond `limit` first
+            seg = order[start : start + limit + limit // 2 + 16]
+            head = np.flatnonzero(mask[seg])
+            if len(head) >= limit:
+                head = head[:limit]
+                return seg[head], head
         in_order = mask[order]
         head = np.flatnonzero(in_order[start:])
         if start == 0 or (limit is not None and len(head) >= limit):
