@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.scheduler.config import EXTENSION_POINTS, NO_OP_PLUGINS, ConfigError, Profile
-from sim.scheduler.incremental import Ring, first_feasible, is_node_local, raw_scores
+from sim.scheduler.incremental import Ring, find_feasible, is_node_local, raw_scores
 from sim.scheduler.interface import MAX_NODE_SCORE, REGISTRY, CycleState, NodeVerdicts, implements
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.snapshot import Snapshot
@@ -75,6 +75,8 @@ class ProfileHandle:
 
 class NoOp:
     """Volume plugins and others kubesim has nothing for: enabled by name, always pass."""
+
+    no_op = True
 
     def __init__(self, name: str):
         self.name = name
@@ -222,7 +224,7 @@ class Framework:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
-        self._filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
+        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
         """framework.go expandMultiPointPlugins: explicitly configured plugins that are also
@@ -479,14 +481,16 @@ class Framework:
         start = start_index % n if n else 0
         found = None
         if allowed is None and self.incremental:
-            found = self._find_feasible_incremental(state, pod, snap, start, want)
+            found = find_feasible(self, state, pod, snap, start, want)
         window = None
         if found is not None:
             feasible, processed, window = found
             diag = _empty_diagnosis(snap, order)
         else:
             rotated = np.concatenate([cands[start:], cands[:start]]) if start else cands
-            feasible, processed, full_diag = self._find_feasible(state, pod, snap, rotated, want)
+            feasible, processed, full_diag = self.find_nodes_that_pass_filters(
+                state, pod, snap, rotated, want
+            )
             assert full_diag is not None
             diag = full_diag
             if len(feasible) == 0:
@@ -509,55 +513,7 @@ class Framework:
             name, len(feasible), processed, processed, diag, feasible, totals, scores, state, pick
         )
 
-    def _find_feasible_incremental(
-        self,
-        state: CycleState,
-        pod: PodInfo,
-        snap: Snapshot,
-        start: int,
-        want: int,
-    ) -> tuple[np.ndarray, int, tuple[Ring, int]] | None:
-        """`_find_feasible` with the node-local filters' verdicts read from the per-shape
-        arrays; the other filters run on the nodes those pass, in the same rotated order.
-        Also returns the ring and the distance from the start that the scores must be exact
-        up to. None when the arrays do not apply, or nothing fits (the full path diagnoses)."""
-        split = (frozenset(state.skip_filter), state.nominated is None)
-        parts = self._filter_split.get(split)
-        if parts is None:
-            active = [
-                pl
-                for pl in self.filter_plugins
-                if pl.name not in state.skip_filter and not isinstance(pl, NoOp)
-            ]
-            local = [pl for pl in active if is_node_local(pl, state)]
-            other = [pl for pl in active if not is_node_local(pl, state)]
-            if len(self._filter_split) >= 64:
-                self._filter_split.clear()
-            parts = self._filter_split[split] = (local, other)
-        local, other = parts
-        if not local:
-            return None
-        ring = Ring(snap, start)
-        found = first_feasible(self, local, state, pod, ring, want, bool(other))
-        if found is None:
-            return None
-        cands, dist = found
-        n = len(ring.order)
-        if other:
-            feasible, processed, _ = self._find_feasible(
-                state, pod, snap, cands, want, plugins=other, diagnose=False
-            )
-        else:
-            feasible = cands[:want]
-            processed = len(feasible)
-        if len(feasible) == 0:
-            return None
-        if len(feasible) < want:
-            return feasible, n, (ring, n)  # every node was visited
-        last = int(dist[processed - 1])
-        return feasible, last + 1, (ring, last)
-
-    def _find_feasible(
+    def find_nodes_that_pass_filters(
         self,
         state: CycleState,
         pod: PodInfo,

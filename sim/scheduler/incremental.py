@@ -213,6 +213,56 @@ def raw_scores(
     return _compute(snap, e, compute, np.int64, (len(plugins),))
 
 
+def find_feasible(
+    fwk: Any,
+    state: CycleState,
+    pod: PodInfo,
+    snap: Snapshot,
+    start: int,
+    want: int,
+) -> tuple[np.ndarray, int, tuple[Ring, int]] | None:
+    """Framework.find_nodes_that_pass_filters with the node-local filters' verdicts read from
+    the per-shape arrays; the other filters run on the nodes those pass, in the same rotated
+    order. Returns the feasible slots, how many nodes upstream's loop would have visited, and
+    the ring with the distance from its start that the scores must be exact up to. None
+    when the arrays do not apply, or nothing fits (the full path diagnoses)."""
+    split = (frozenset(state.skip_filter), state.nominated is None)
+    parts = fwk.filter_split.get(split)
+    if parts is None:
+        active = [
+            pl
+            for pl in fwk.filter_plugins
+            if pl.name not in state.skip_filter and not getattr(pl, "no_op", False)
+        ]
+        local = [pl for pl in active if is_node_local(pl, state)]
+        other = [pl for pl in active if not is_node_local(pl, state)]
+        if len(fwk.filter_split) >= 64:
+            fwk.filter_split.clear()
+        parts = fwk.filter_split[split] = (local, other)
+    local, other = parts
+    if not local:
+        return None
+    ring = Ring(snap, start)
+    found = first_feasible(fwk, local, state, pod, ring, want, bool(other))
+    if found is None:
+        return None
+    cands, dist = found
+    n = len(ring.order)
+    if other:
+        feasible, processed, _ = fwk.find_nodes_that_pass_filters(
+            state, pod, snap, cands, want, plugins=other, diagnose=False
+        )
+    else:
+        feasible = cands[:want]
+        processed = len(feasible)
+    if len(feasible) == 0:
+        return None
+    if len(feasible) < want:
+        return feasible, n, (ring, n)  # every node was visited
+    last = int(dist[processed - 1])
+    return feasible, last + 1, (ring, last)
+
+
 def is_node_local(pl: Any, state: CycleState) -> bool:
     """Whether `pl`'s verdicts and raw scores may come from the per-shape arrays this cycle
     (not for a plugin that reads nominated pods' requests while some are nominated)."""
