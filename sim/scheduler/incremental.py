@@ -152,18 +152,23 @@ def _compute(
     return values
 
 
+Search = Callable[[np.ndarray, np.ndarray], tuple[Any, int]]
+
+
 def first_feasible(
     fwk: Any,
     plugins: list[Any],
     state: CycleState,
     pod: PodInfo,
     ring: Ring,
-    want: int,
-    exact: bool,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """The slots passing every one of `plugins` (node-local filters) in visiting order, and
-    their distances from the start: the first `want` of them, or, when `exact`, all of them.
-    None the first time this shape is seen."""
+    limit: int | None,
+    search: Search,
+) -> Any:
+    """`search(slots, distances)` over the slots passing every one of `plugins` (node-local
+    filters) in visiting order (the first `limit` of them, or all), with their distances
+    from the start; `search` returns its result and the farthest distance it looked at.
+    Stale slots count as passing until a search looks as far as one of them: then they are
+    recomputed and the search runs again. None the first time this shape is seen."""
     snap = ring.snap
 
     def compute(slots: np.ndarray) -> np.ndarray:
@@ -177,16 +182,14 @@ def first_feasible(
         return ok
 
     key = ("filter", id(fwk), pod.shape.key, pod.node_name, tuple(p.name for p in plugins))
-    # a stale slot counts as passing until the window reaches it, then it is recomputed
     e = _lookup(snap, key, fwk, None, True)
     if e is None:
         return None
-    if e.values is None or exact:
-        return ring.visit(_compute(snap, e, compute, bool), None)
-    slots, dist = ring.visit(e.values, want)
-    if e.stale and len(slots) and ring.reaches(e.stale, int(dist[-1])):
-        slots, dist = ring.visit(_compute(snap, e, compute, bool), want)
-    return slots, dist
+    values = e.values if e.values is not None else _compute(snap, e, compute, bool)
+    result, last = search(*ring.visit(values, limit))
+    if e.stale and ring.reaches(e.stale, last):
+        result, last = search(*ring.visit(_compute(snap, e, compute, bool), limit))
+    return result
 
 
 def raw_scores(
@@ -243,24 +246,25 @@ def find_feasible(
     if not local:
         return None
     ring = Ring(snap, start)
-    found = first_feasible(fwk, local, state, pod, ring, want, bool(other))
-    if found is None:
-        return None
-    cands, dist = found
     n = len(ring.order)
-    if other:
-        feasible, processed, _ = fwk.find_nodes_that_pass_filters(
-            state, pod, snap, cands, want, plugins=other, diagnose=False
-        )
-    else:
-        feasible = cands[:want]
-        processed = len(feasible)
-    if len(feasible) == 0:
+
+    def search(cands: np.ndarray, dist: np.ndarray) -> tuple[Any, int]:
+        if other:
+            feasible, processed, _ = fwk.find_nodes_that_pass_filters(
+                state, pod, snap, cands, want, plugins=other, diagnose=False
+            )
+        else:
+            feasible = cands[:want]
+            processed = len(feasible)
+        if len(feasible) < want:
+            return (feasible, n, (ring, n)), n  # every node was visited
+        last = int(dist[processed - 1])
+        return (feasible, last + 1, (ring, last)), last
+
+    found = first_feasible(fwk, local, state, pod, ring, None if other else want, search)
+    if found is None or len(found[0]) == 0:
         return None
-    if len(feasible) < want:
-        return feasible, n, (ring, n)  # every node was visited
-    last = int(dist[processed - 1])
-    return feasible, last + 1, (ring, last)
+    return found  # type: ignore[no-any-return]
 
 
 def is_node_local(pl: Any, state: CycleState) -> bool:
