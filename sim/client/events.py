@@ -11,6 +11,7 @@ is counted, never raised into the caller.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from sim.api.errors import ApiError
@@ -55,14 +56,16 @@ class _Bucket:
         return False
 
 
-class _Bounded(dict):  # type: ignore[type-arg]
-    """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish cache)."""
+class _Bounded(OrderedDict):  # type: ignore[type-arg]
+    """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish
+    cache). An OrderedDict: a plain dict's first entry is found by skipping every deleted
+    one before it, which grows costly once the bound is reached."""
 
     def remember(self, key: Any, value: Any) -> None:
         self.pop(key, None)
         self[key] = value
         while len(self) > MAX_CACHE_ENTRIES:
-            del self[next(iter(self))]
+            self.popitem(last=False)
 
 
 class EventRecorder:
