@@ -135,6 +135,8 @@ class Interner:
                 out[k] = self._section(v)
             elif t is list:
                 out[k] = _freeze_list(v)
+            elif t is str or t is int or t is bool or t is float or v is None:
+                out[k] = v
             else:
                 out[k] = freeze(v)
         fd = FrozenDict()

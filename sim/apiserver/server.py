@@ -65,10 +65,17 @@ class ApiServer(ApiDeletes):
             raise conflict(
                 "pods/binding", "", name, f"pod {name} has non-empty .spec.schedulingGates"
             )
-        new = thaw(pod)
+        # copy only what changes: the untouched parts stay the stored (frozen, shared) values
+        new = dict(pod)
+        new["metadata"] = dict(pod["metadata"])
+        new["spec"] = dict(pod["spec"])
         new["spec"]["nodeName"] = target
         if meta.get("annotations"):
-            new["metadata"].setdefault("annotations", {}).update(meta["annotations"])
+            ann = dict(new["metadata"].get("annotations") or {})
+            ann.update(thaw(meta["annotations"]))
+            new["metadata"]["annotations"] = ann
+        status = new["status"] = dict(pod.get("status") or {})
+        status["conditions"] = list(status.get("conditions") or ())
         _set_condition(new, "PodScheduled", "True", self.clock.timestamp())
         if dry_run:
             return freeze(new)
@@ -142,8 +149,9 @@ class ApiServer(ApiDeletes):
 def _set_condition(obj: dict[str, Any], type_: str, status: str, now: str) -> None:
     """podutil.UpdatePodCondition: the transition time moves only when the status changes."""
     conditions = obj.setdefault("status", {}).setdefault("conditions", [])
-    for c in conditions:
+    for i, c in enumerate(conditions):
         if c.get("type") == type_:
+            c = conditions[i] = dict(c)  # the list may hold stored (frozen) conditions
             if c.get("status") != status:
                 c["lastTransitionTime"] = now
             c["status"] = status

@@ -5,12 +5,13 @@ token bucket (burst 25, one token per 300 s) drops event storms; more than 10 di
 for the same (source, object, type, reason) within 600 s are folded into one event whose message
 starts "(combined from similar events): "; an event identical to one already written bumps that
 Event's `count` and `lastTimestamp` (a patch) instead of creating another. Writes go through the
-client as background processes: a failed write is counted, never raised into the caller.
+client in the background (a callback on the request, no process of their own): a failed write
+is counted, never raised into the caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections import OrderedDict
 from typing import Any
 
 from sim.api.errors import ApiError
@@ -55,14 +56,16 @@ class _Bucket:
         return False
 
 
-class _Bounded(dict):  # type: ignore[type-arg]
-    """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish cache)."""
+class _Bounded(OrderedDict):  # type: ignore[type-arg]
+    """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish
+    cache). An OrderedDict: a plain dict's first entry is found by skipping every deleted
+    one before it, which grows costly once the bound is reached."""
 
     def remember(self, key: Any, value: Any) -> None:
         self.pop(key, None)
         self[key] = value
         while len(self) > MAX_CACHE_ENTRIES:
-            del self[next(iter(self))]
+            self.popitem(last=False)
 
 
 class EventRecorder:
@@ -108,7 +111,11 @@ class EventRecorder:
             name, namespace, count, first = seen
             self._seen.remember(full_key, (name, namespace, count + 1, first))
             patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
-            self.clock.process(self._write_patch(name, namespace, patch))
+            self._watch(
+                self.client.patch(
+                    "events", name, patch, "application/merge-patch+json", namespace=namespace
+                )
+            )
             return
         self._seq += 1
         name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
@@ -130,7 +137,7 @@ class EventRecorder:
             "reportingComponent": self.component,
             "reportingInstance": self.host,
         }
-        self.clock.process(self._write_create(ev))
+        self._watch(self.client.create("events", ev, namespace=namespace))
 
     def eventf(self, obj: Any, type_: str, reason: str, fmt: str, *args: Any) -> None:
         self.event(obj, type_, reason, fmt % args if args else fmt)
@@ -151,20 +158,18 @@ class EventRecorder:
         del messages[next(iter(messages))]
         return COMBINED_PREFIX + message, key
 
-    def _write_create(self, ev: dict[str, Any]) -> Generator[Any, Any, None]:
-        try:
-            yield self.client.create("events", ev, namespace=ev["metadata"]["namespace"])
-            self.written += 1
-        except ApiError:
-            self.failed += 1
+    def _watch(self, request: Any) -> None:
+        """Count the request's outcome when it completes; a failure is absorbed."""
+        if request.callbacks is None:  # already processed
+            self._done(request)
+        else:
+            request.callbacks.append(self._done)
 
-    def _write_patch(
-        self, name: str, namespace: str, patch: dict[str, Any]
-    ) -> Generator[Any, Any, None]:
-        try:
-            yield self.client.patch(
-                "events", name, patch, "application/merge-patch+json", namespace=namespace
-            )
+    def _done(self, request: Any) -> None:
+        if request.ok:
             self.written += 1
-        except ApiError:
-            self.failed += 1
+            return
+        request.defused = True
+        if not isinstance(request.value, ApiError):
+            raise request.value
+        self.failed += 1

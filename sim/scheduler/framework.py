@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.scheduler.config import EXTENSION_POINTS, NO_OP_PLUGINS, ConfigError, Profile
+from sim.scheduler.incremental import Ring, find_feasible, is_node_local, raw_scores
 from sim.scheduler.interface import MAX_NODE_SCORE, REGISTRY, CycleState, NodeVerdicts, implements
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.snapshot import Snapshot
@@ -74,6 +75,8 @@ class ProfileHandle:
 
 class NoOp:
     """Volume plugins and others kubesim has nothing for: enabled by name, always pass."""
+
+    no_op = True
 
     def __init__(self, name: str):
         self.name = name
@@ -219,6 +222,9 @@ class Framework:
         )
         self.filter_plugins = self.points["filter"]
         self.score_plugins = self.points["score"]
+        # use the per-shape arrays of incremental.py where plugins allow (same results)
+        self.incremental = True
+        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
         """framework.go expandMultiPointPlugins: explicitly configured plugins that are also
@@ -315,8 +321,10 @@ class Framework:
         slots: np.ndarray,
         *,
         every: bool = False,
+        plugins: list[Any] | None = None,
     ) -> tuple[Diagnosis, dict[str, NodeVerdicts]]:
-        """Run the filters on `slots`. With `every`, each plugin sees every slot (explain)."""
+        """Run the filters (or `plugins` of them) on `slots`. With `every`, each plugin sees
+        every slot (explain)."""
         n = len(slots)
         codes = np.zeros(n, np.int8)
         pidx = np.full(n, -1, np.int32)
@@ -326,7 +334,7 @@ class Framework:
         per_plugin: dict[str, NodeVerdicts] = {}
         diag = Diagnosis(snap, slots, codes, pidx, rids, names, tables, snap.num_nodes)
         any_rejected = False
-        for pl in self.filter_plugins:
+        for pl in self.filter_plugins if plugins is None else plugins:
             if pl.name in state.skip_filter or isinstance(pl, NoOp):
                 continue
             if n == 0:
@@ -360,9 +368,17 @@ class Framework:
 
     # -- scoring ------------------------------------------------------------------------------
     def score_slots(
-        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+        self,
+        state: CycleState,
+        pod: PodInfo,
+        snap: Snapshot,
+        slots: np.ndarray,
+        *,
+        window: tuple[Ring, int] | None = None,
     ) -> dict[str, np.ndarray]:
-        """Normalized (0..100, before weights) score per score plugin over `slots`."""
+        """Normalized (0..100, before weights) score per score plugin over `slots`. With a
+        `window` (the ring, and how far from its start `slots` reach), node-local plugins'
+        raw scores come from the per-shape arrays."""
         for pl in self.points["preScore"]:
             st = pl.pre_score(state, pod, snap, slots)
             if st is not None and st.code == SKIP:
@@ -370,11 +386,23 @@ class Framework:
             elif st is not None and not st.is_success():
                 raise SchedulingError(f"running PreScore plugin {pl.name!r}: {st.message}")
         out: dict[str, np.ndarray] = {}
-        for pl in self.score_plugins:
-            if pl.name in state.skip_score or isinstance(pl, NoOp):
-                continue
+        active = [
+            pl
+            for pl in self.score_plugins
+            if pl.name not in state.skip_score and not isinstance(pl, NoOp)
+        ]
+        cached: dict[str, np.ndarray] = {}
+        if window is not None:
+            local = [pl for pl in active if is_node_local(pl, state) and hasattr(pl, "score_nodes")]
+            rows = raw_scores(self, local, state, pod, *window) if local else None
+            if rows is not None:
+                cached = dict(zip((pl.name for pl in local), rows[:, slots], strict=True))
+        for pl in active:
             fn = getattr(pl, "score_nodes", None)
-            if fn is not None:
+            scores = cached.get(pl.name)
+            if scores is not None:
+                pass
+            elif fn is not None:
                 scores = np.asarray(fn(state, pod, snap, slots), dtype=np.int64)
             else:
                 scores = np.array(
@@ -451,17 +479,31 @@ class Framework:
         n = len(cands)
         want = num_feasible_nodes_to_find(self.percentage, n)
         start = start_index % n if n else 0
-        rotated = np.concatenate([cands[start:], cands[:start]]) if start else cands
-        feasible, processed, diag = self._find_feasible(state, pod, snap, rotated, want)
-        if len(feasible) == 0:
-            return ScheduleResult(None, 0, n, processed, diag, state=state)
+        found = None
+        if allowed is None and self.incremental:
+            found = find_feasible(self, state, pod, snap, start, want)
+        window = None
+        if found is not None:
+            feasible, processed, window = found
+            diag = _empty_diagnosis(snap, order)
+        else:
+            rotated = np.concatenate([cands[start:], cands[:start]]) if start else cands
+            feasible, processed, full_diag = self.find_nodes_that_pass_filters(
+                state, pod, snap, rotated, want
+            )
+            assert full_diag is not None
+            diag = full_diag
+            if len(feasible) == 0:
+                return ScheduleResult(None, 0, n, processed, diag, state=state)
         if len(feasible) == 1:
             name = snap.nodes[int(feasible[0])].name  # type: ignore[union-attr]
             return ScheduleResult(name, 1, processed, processed, diag, feasible, state=state)
-        scores = self.score_slots(state, pod, snap, feasible)
-        totals = np.zeros(len(feasible), np.int64)
-        for pname, s in scores.items():
-            totals += s * self.weights.get(pname, 1)
+        scores = self.score_slots(state, pod, snap, feasible, window=window)
+        if scores:
+            weights = np.array([self.weights.get(p, 1) for p in scores], np.int64)
+            totals = weights @ np.stack(list(scores.values()))
+        else:
+            totals = np.zeros(len(feasible), np.int64)
         ties = np.flatnonzero(totals == totals.max())
         pick = (
             int(ties[0]) if len(ties) == 1 or rng is None else int(ties[rng.integers(0, len(ties))])
@@ -471,13 +513,21 @@ class Framework:
             name, len(feasible), processed, processed, diag, feasible, totals, scores, state, pick
         )
 
-    def _find_feasible(
-        self, state: CycleState, pod: PodInfo, snap: Snapshot, rotated: np.ndarray, want: int
-    ) -> tuple[np.ndarray, int, Diagnosis]:
+    def find_nodes_that_pass_filters(
+        self,
+        state: CycleState,
+        pod: PodInfo,
+        snap: Snapshot,
+        rotated: np.ndarray,
+        want: int,
+        *,
+        plugins: list[Any] | None = None,
+        diagnose: bool = True,
+    ) -> tuple[np.ndarray, int, Diagnosis | None]:
         """findNodesThatPassFilters: the first `want` feasible nodes in rotated order. Filters
         run on chunks (a little more than `want` nodes, then doubling), so a large cluster
         pays for the nodes upstream's loop would visit, not for all of them; when nothing
-        fits, every node is filtered for the diagnosis."""
+        fits, every node is filtered for the diagnosis (unless not `diagnose`)."""
         n = len(rotated)
         parts: list[np.ndarray] = []
         found = 0
@@ -487,7 +537,7 @@ class Framework:
         processed = n
         while pos < n:
             sub = rotated[pos : pos + size]
-            d, _ = self.filter_slots(state, pod, snap, sub)
+            d, _ = self.filter_slots(state, pod, snap, sub, plugins=plugins)
             if pos == 0 and len(sub) == n:
                 diag = d
             ok = np.flatnonzero(d.codes == 0)
@@ -502,25 +552,29 @@ class Framework:
             pos += len(sub)
             size *= 2
         feasible = np.concatenate(parts) if parts else rotated[:0]
+        if not diagnose:
+            return feasible, processed, None
         if diag is None and found == 0:
             diag, _ = self.filter_slots(state, pod, snap, rotated)
         if diag is None:
-            diag = Diagnosis(
-                snap,
-                rotated[:0],
-                np.zeros(0, np.int8),
-                np.zeros(0, np.int32),
-                np.zeros(0, np.int32),
-                [],
-                [],
-                snap.num_nodes,
-            )
+            diag = _empty_diagnosis(snap, rotated)
         return feasible, processed, diag
 
     def filter_one(self, state: CycleState, pod: PodInfo, snap: Snapshot, slot: int) -> Status:
         """All filters (after PreFilter, which the caller ran) on one node: the first rejection."""
         d, _ = self.filter_slots(state, pod, snap, np.array([slot], dtype=np.int64))
         return d.status_of_slot(0)
+
+
+_NONE_I8 = np.zeros(0, np.int8)
+_NONE_I32 = np.zeros(0, np.int32)
+_NONE_I8.flags.writeable = False
+_NONE_I32.flags.writeable = False
+
+
+def _empty_diagnosis(snap: Snapshot, slots: np.ndarray) -> Diagnosis:
+    """The diagnosis of a cycle that found nodes without filtering all of them."""
+    return Diagnosis(snap, slots[:0], _NONE_I8, _NONE_I32, _NONE_I32, [], [], snap.num_nodes)
 
 
 def plugin_status_codes() -> tuple[str, ...]:

@@ -82,6 +82,13 @@ class Plugin:
     # True for plugins whose normalized scores are always within 0..100 by construction
     # (the in-tree ones): the framework skips checking them
     scores_in_range = False
+    # True when the plugin's Filter verdict and raw Score for a node depend only on the pod's
+    # shape (and spec.nodeName) and that node's own state: the framework may then keep them
+    # per shape and recompute only changed nodes (incremental.py). An optional
+    # `node_local_stamp(pod, snapshot)` names global inputs whose change redoes every node.
+    node_local = False
+    # True when the Filter reads the requests of nominated pods (CycleState.nominated)
+    reads_nominated = False
 
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         self.args = dict(args or {})

@@ -363,8 +363,8 @@ class Scheduler:
         if i < 0:
             i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
         totals = result.totals
-        parts = " ".join(f"{p}={s[i]}" for p, s in result.plugin_scores.items())
-        text += f" score={totals[i]} [{parts}]"
+        parts = " ".join(f"{p}={int(s[i])}" for p, s in result.plugin_scores.items())
+        text += f" score={int(totals[i])} [{parts}]"
         if len(slots) > 1:
             # the first best of the others (argmax with the chosen one masked out)
             best = totals[i]
@@ -372,7 +372,7 @@ class Scheduler:
             j = int(np.argmax(totals))
             totals[i] = best
             alt = self.snapshot.nodes[int(slots[j])].name  # type: ignore[union-attr]
-            text += f" runner-up={alt}:{totals[j]}"
+            text += f" runner-up={alt}:{int(totals[j])}"
         return text
 
     def _binding_cycle(

@@ -30,6 +30,7 @@ ZONE_LABEL = "topology.kubernetes.io/zone"
 REGION_LABEL = "topology.kubernetes.io/region"
 BASE_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 MAX_COUNTERS = 512
+MAX_CHANGES = 8192  # the change log keeps at most this many entries (then forgets the oldest half)
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -159,9 +160,16 @@ class Snapshot:
         self.node_generation = 0  # bumps on any change to node objects (labels, taints...)
         self.pod_generation = 0
         self._order: np.ndarray | None = None
+        self._order_pos: dict[int, int] | None = None
         self.namespaces: dict[str, Mapping[str, str]] = {}
         self.services: list[Mapping[str, Any]] = []
         self.replicasets: dict[str, Mapping[str, Any]] = {}
+        # the change log: slots whose node or pods changed, in order, so that per-shape arrays
+        # (incremental.py) recompute only those; `epoch` bumps when every slot must be redone
+        self.changes: list[int] = []
+        self.changes_base = 0  # the sequence number of changes[0]
+        self.epoch = 0
+        self.shape_arrays: OrderedDict[Any, Any] = OrderedDict()
 
     # -- shape ---------------------------------------------------------------------------------
     def _grow(self, need: int) -> None:
@@ -196,6 +204,7 @@ class Snapshot:
             for t in kind.values():
                 t.counts = grow(t.counts)
         self.cap = new
+        self.epoch += 1
 
     def resource_col(self, name: str) -> int:
         col = self.col.get(name)
@@ -209,11 +218,33 @@ class Snapshot:
                     self.alloc[i, col] = ni.allocatable.get(name, 0)
                     for p in ni.pods.values():
                         self.req[i, col] += p.shape.requests.get(name, 0)
+            self.epoch += 1
         return col
 
     @property
     def num_nodes(self) -> int:
         return len(self.by_name)
+
+    @property
+    def change_seq(self) -> int:
+        """The sequence number the next change will get."""
+        return self.changes_base + len(self.changes)
+
+    def mark(self, slot: int) -> None:
+        """Log that the node in `slot` (or its pods) changed."""
+        changes = self.changes
+        changes.append(slot)
+        if len(changes) > MAX_CHANGES:
+            half = len(changes) // 2
+            del changes[:half]
+            self.changes_base += half
+
+    def changed_since(self, epoch: int, seq: int) -> list[int] | None:
+        """The slots changed since change number `seq` of `epoch` (with repeats), or None
+        when the log no longer reaches back that far (recompute every slot)."""
+        if epoch != self.epoch or seq < self.changes_base:
+            return None
+        return self.changes[seq - self.changes_base :]
 
     def node_info(self, name: str) -> NodeInfo | None:
         slot = self.by_name.get(name)
@@ -235,7 +266,15 @@ class Snapshot:
                         out.append(lst[i])
                 i += 1
             self._order = np.array(out, dtype=np.int64)
+            self._order_pos = None
         return self._order
+
+    def order_positions(self) -> dict[int, int]:
+        """Per live slot, its position in `order()`."""
+        order = self.order()
+        if self._order_pos is None:
+            self._order_pos = {s: i for i, s in enumerate(order.tolist())}
+        return self._order_pos
 
     # -- nodes ---------------------------------------------------------------------------------
     def add_node(self, node: Mapping[str, Any]) -> NodeInfo:
@@ -296,6 +335,7 @@ class Snapshot:
         self.taint_sig[slot] = 0
         self.node_generation += 1
         self._order = None
+        self.mark(slot)
 
     def _index_node(self, ni: NodeInfo) -> None:
         s = ni.slot
@@ -320,6 +360,7 @@ class Snapshot:
         for img in ni.images:
             self.image_nodes[img] = self.image_nodes.get(img, 0) + 1
         self.node_generation += 1
+        self.mark(s)
 
     def _unindex_images(self, ni: NodeInfo) -> None:
         for img in ni.images:
@@ -418,6 +459,7 @@ class Snapshot:
         if sh.has_affinity:
             self._account_terms(slot, p, sign)
         self.pod_generation += 1
+        self.mark(slot)
 
     def _account_terms(self, slot: int, p: PodInfo, sign: int) -> None:
         sh = p.shape

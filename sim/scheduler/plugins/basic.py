@@ -71,6 +71,7 @@ UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoS
 
 @register_plugin("NodeUnschedulable")
 class NodeUnschedulable(Plugin):
+    node_local = True
     REASON = "node(s) were unschedulable"
 
     def filter_nodes(
@@ -86,6 +87,7 @@ class NodeUnschedulable(Plugin):
 
 @register_plugin("NodeName")
 class NodeName(Plugin):
+    node_local = True
     REASON = "node(s) didn't match the requested node name"
 
     def filter_nodes(
@@ -109,6 +111,7 @@ def _taint_reason(t: Any) -> tuple[str, ...]:
 class TaintToleration(Plugin):
     """Filter on NoSchedule/NoExecute taints; score by PreferNoSchedule taints not tolerated."""
 
+    node_local = True
     scores_in_range = True
 
     def filter_nodes(
@@ -181,6 +184,7 @@ def _port_conflict(used: dict[tuple[str, str, int], int], want: tuple[str, str, 
 
 @register_plugin("NodePorts")
 class NodePorts(Plugin):
+    node_local = True
     REASON = "node(s) didn't have free ports for the requested pod ports"
 
     def pre_filter(
@@ -212,7 +216,13 @@ MAX_CONTAINER_THRESHOLD = 1000 * MB
 class ImageLocality(Plugin):
     """Favor nodes that already have the pod's images, scaled by how widely they are spread."""
 
+    node_local = True
     scores_in_range = True
+
+    def node_local_stamp(self, pod: PodInfo, snap: Snapshot) -> tuple[int, ...]:
+        """The spread of the pod's images (how many nodes have each, of how many): a change
+        rescales every node's score."""
+        return (snap.num_nodes, *(snap.image_nodes.get(img, 0) for img in pod.shape.images))
 
     def score_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray

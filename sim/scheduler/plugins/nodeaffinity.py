@@ -149,6 +149,8 @@ def preferred_score(
 
 @register_plugin("NodeAffinity")
 class NodeAffinity(Plugin):
+    node_local = True
+
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         super().__init__(args, handle)
         added = self.args.get("addedAffinity") or {}

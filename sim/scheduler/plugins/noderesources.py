@@ -165,6 +165,8 @@ def requested_to_capacity_ratio(
 
 @register_plugin("NodeResourcesFit")
 class NodeResourcesFit(Plugin):
+    node_local = True
+    reads_nominated = True
     scores_in_range = True
 
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
@@ -288,6 +290,7 @@ class NodeResourcesFit(Plugin):
 
 @register_plugin("NodeResourcesBalancedAllocation")
 class NodeResourcesBalancedAllocation(Plugin):
+    node_local = True
     scores_in_range = True
 
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
