@@ -102,18 +102,20 @@ class InProcessClient:
         self.requests = 0
 
     def _call(self, verb: str, fn: Callable[[], Any]) -> simpy.Event:
-        ev = self.clock.event()
+        """One request: `fn` runs on the server when the request's latency has passed, and the
+        same event carries its answer (or ApiError) to whoever waits: the answer's own callback
+        runs first, so no second event is scheduled per request."""
         self.requests += 1
+        ev = self.clock.timeout(self.latency.of(verb))
 
-        def run() -> None:
+        def run(_ev: simpy.Event) -> None:
             try:
-                result = fn()
+                ev._value = fn()
             except ApiError as e:
-                ev.fail(e)
-                return
-            ev.succeed(result)
+                ev._ok = False
+                ev._value = e
 
-        self.clock.call_later(self.latency.of(verb), run)
+        ev.callbacks.append(run)  # type: ignore[union-attr]
         return ev
 
     def create(
