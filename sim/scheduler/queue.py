@@ -48,6 +48,7 @@ class QueuedPodInfo:
         "seq",
         "less",
         "unschedulable_since",
+        "key",
     )
 
     def __init__(self, pod: PodInfo, now: float, less: Callable[[Any, Any], bool]):
@@ -61,8 +62,12 @@ class QueuedPodInfo:
         self.seq = 0
         self.less = less
         self.unschedulable_since = now
+        self.key: tuple[Any, ...] | None = None  # QueueSort's sort_key plus seq, when it has one
 
     def __lt__(self, other: QueuedPodInfo) -> bool:
+        key, other_key = self.key, other.key
+        if key is not None and other_key is not None:
+            return key < other_key
         if self.less(self, other):
             return True
         if self.less(other, self):
@@ -83,6 +88,8 @@ class SchedulingQueue:
     ):
         self.clock = clock
         self.less = less
+        # a QueueSort plugin with a sort_key (PrioritySort) orders the heap by tuples
+        self._sort_key = getattr(getattr(less, "__self__", None), "sort_key", None)
         self.pre_enqueue = pre_enqueue
         self.events_of = events_of  # plugin name -> the events it registered
         self.initial_backoff_s = initial_backoff_s
@@ -120,6 +127,7 @@ class SchedulingQueue:
     def _push_active(self, q: QueuedPodInfo) -> None:
         self._seq += 1
         q.seq = self._seq
+        q.key = None if self._sort_key is None else (*self._sort_key(q), q.seq)
         self._where[q.pod.key] = "active"
         heapq.heappush(self._active, q)
         self._wake()

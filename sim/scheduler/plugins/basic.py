@@ -53,6 +53,11 @@ class PrioritySort(Plugin):
         pa, pb = a.pod.priority, b.pod.priority
         return pa > pb or (pa == pb and a.timestamp < b.timestamp)
 
+    @staticmethod
+    def sort_key(q: Any) -> tuple[int, float]:
+        """`less` as a key: the queue compares these tuples instead of calling `less`."""
+        return (-q.pod.priority, q.timestamp)
+
 
 @register_plugin("SchedulingGates")
 class SchedulingGates(Plugin):
