@@ -30,6 +30,18 @@ from sim.kubelet import install  # noqa: E402
 from sim.scenario.model import NodePool  # noqa: E402
 
 
+def bind_pod(c: Cluster, name: str, node: str) -> None:
+    """A pod created already bound to `node` (no scheduler), one container of image app:1."""
+    c.api.create(
+        "pods",
+        {
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "app:1"}]},
+        },
+        user="bench",
+    )
+
+
 def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: int = 0) -> None:
     c = Cluster(
         seed=1,
@@ -45,14 +57,7 @@ def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: in
     c.run(5)
     for i in range(pods_per_node):  # running pods without probes, bound by name (as DaemonSets)
         for n in names:
-            c.api.create(
-                "pods",
-                {
-                    "metadata": {"name": f"p{i}-{n}", "namespace": "default"},
-                    "spec": {"nodeName": n, "containers": [{"name": "c", "image": "app:1"}]},
-                },
-                user="bench",
-            )
+            bind_pod(c, f"p{i}-{n}", n)
     c.run(60)
     setup = time.perf_counter() - t0
     start_sim = c.now
@@ -89,14 +94,7 @@ def startup(nodes: int, pods: int) -> None:
     names = fleet.add_pool(NodePool("n", nodes, {"cpu": "64", "memory": "256Gi", "pods": "110"}))
     c.run(5)
     for n in names:  # warm-up: pre-pull the image, as the SLI excludes pulls
-        c.api.create(
-            "pods",
-            {
-                "metadata": {"name": f"warm-{n}", "namespace": "default"},
-                "spec": {"nodeName": n, "containers": [{"name": "c", "image": "app:1"}]},
-            },
-            user="bench",
-        )
+        bind_pod(c, f"warm-{n}", n)
     c.run(20)
     created_at: dict[str, float] = {}
     ready_at: dict[str, float] = {}
