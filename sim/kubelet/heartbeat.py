@@ -142,11 +142,16 @@ class NodeHeartbeat:
         network.topology.add_listener(self._network_changed)
 
     def _network_changed(self) -> None:
-        """A partition cuts the standing renewals of the nodes it separates."""
-        if not self.standing and not self.reporting:
-            return
+        """A partition breaks the connections of the nodes it separates (their watches end)
+        and stops their standing renewals."""
         network = self.fleet.cluster.network
         reach = network.topology.connected_to("control-plane")
+        topology = network.topology
+        for each in self.kubelets.values():  # connections across the new cut break
+            if each.name not in reach and topology.has(each.name):
+                cut = getattr(each.client, "cut", None)
+                if cut is not None:
+                    cut()
         names = sorted({*self.standing, *self.reporting} - reach)
         for name in names:
             kl = self.standing.get(name) or self.reporting.get(name)

@@ -6,8 +6,10 @@ events, registration) fails after the verb's usual latency with 503 ServiceUnava
 message naming the cause, as a client whose route to the server is gone would see (client-go
 surfaces the dial error; the Status here carries the same words). Callers already treat a
 failed request as upstream does: the status manager retries on its next pass, the lease
-controller on its next renewal. An open watch is not cut (a simplification: the in-process
-stream keeps delivering); a watch opened during the partition fails like any request.
+controller on its next renewal. When the partition starts, `cut()` ends the watches this client
+has open (the connection is gone): the kubelet's pod informer relists with back-off, which fails
+until the partition heals, as client-go's reflector does. (The fleet's shared Node informer is
+not per node and is not cut.)
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class NodeClient:
         self.node = node
         self.reaches = reaches
         self.refused = 0
+        self._streams: list[Any] = []  # open watch streams, ended by cut()
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self.inner, name)
@@ -54,11 +57,35 @@ class NodeClient:
             return attr
 
         def call(*args: Any, **kwargs: Any) -> simpy.Event:
-            if self.reaches():
-                return attr(*args, **kwargs)
-            return self._unreachable(verb, name, args)
+            if not self.reaches():
+                return self._unreachable(verb, name, args)
+            ev = attr(*args, **kwargs)
+            if name == "watch":
+                ev.callbacks.append(self._opened)
+            return ev
 
         return call
+
+    def _opened(self, ev: simpy.Event) -> None:
+        if ev.ok:
+            self._streams = [s for s in self._streams if not s.closed]
+            self._streams.append(ev.value)
+
+    def cut(self) -> None:
+        """The network between this node and the control plane just broke."""
+        streams, self._streams = self._streams, []
+        for s in streams:
+            if not s.closed:
+                s.close_with(
+                    ApiError(
+                        status_dict(
+                            503,
+                            "ServiceUnavailable",
+                            f"watch: connection to control-plane:6443 lost (node {self.node} "
+                            "is partitioned from the control plane)",
+                        )
+                    )
+                )
 
     def _unreachable(self, verb: str, method: str, args: tuple[Any, ...]) -> simpy.Event:
         self.refused += 1

@@ -87,3 +87,25 @@ def test_a_partitioned_kubelet_writes_nothing_and_catches_up_after_healing() -> 
     status = c.get("pods", "crasher")["status"]["containerStatuses"][0]
     assert status["restartCount"] >= 1
     assert status["lastState"]["terminated"]["exitCode"] == 3
+
+
+def test_a_pod_deleted_during_a_partition_stops_once_its_kubelet_hears_of_it() -> None:
+    """The partition ends the kubelet's pod watch; the deletion waits (the pod stays
+    Terminating, its container runs) until the kubelet relists after the heal."""
+    c = _cluster()
+    c.apply(bound_pod("doomed", "n-2"))
+    c.run(until=70)
+    kl = c.kubelets.kubelet("n-2")
+    relists = kl.pod_informer.relists
+    c.network.isolate("n-2")
+    c.api.delete("pods", "doomed", namespace="default", user="someone")
+    c.run(until=c.now + 60)
+    pod = c.get("pods", "doomed")
+    assert pod["metadata"].get("deletionTimestamp")  # Terminating, nobody to confirm it
+    host = c.kubelets.host("n-2")
+    running = [x for x in host.list_containers() if x.state == "CONTAINER_RUNNING"]
+    assert any(x.labels.get("io.kubernetes.pod.name") == "doomed" for x in running)
+    c.network.heal(None)
+    c.run(until=c.now + 45)
+    assert kl.pod_informer.relists > relists
+    assert not [p for p in c.list("pods") if p["metadata"]["name"] == "doomed"]
