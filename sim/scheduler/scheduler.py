@@ -43,6 +43,27 @@ COMPONENT = "scheduler"
 USER = "system:kube-scheduler"
 
 
+class TieBreak:
+    """selectHost's random pick among the best-scored nodes, drawn from the named stream in
+    batches (one numpy call per BATCH picks instead of one per pick: deterministic from the
+    cluster seed, and far cheaper per draw)."""
+
+    BATCH = 1024
+    __slots__ = ("_stream", "_draws")
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self._draws: list[int] = []
+
+    def integers(self, low: int, high: int) -> int:
+        """An integer in [low, high) (modulo a 62-bit draw: bias below 2**-40 for any tie
+        count a cluster can have)."""
+        if not self._draws:
+            self._draws = self._stream.generator.integers(0, 2**62, self.BATCH).tolist()
+            self._draws.reverse()
+        return low + self._draws.pop() % (high - low)
+
+
 class Handle:
     """framework.Handle: what plugins may use."""
 
@@ -80,7 +101,7 @@ class Scheduler:
         self.per_node_s = per_node_s
         self.per_scored_node_s = per_scored_node_s
         self.snapshot = Snapshot()
-        self.rng = cluster.streams.stream("scheduler/select-host")
+        self.rng = TieBreak(cluster.streams.stream("scheduler/select-host"))
         self.handle = Handle(self)
         self.frameworks: dict[str, Framework] = {}
         for i, prof in enumerate(config.profiles):
