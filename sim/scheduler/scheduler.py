@@ -272,7 +272,10 @@ class Scheduler:
         yield self.pods.wait_for_sync()
         yield self.nodes.wait_for_sync()
         while True:
-            q: QueuedPodInfo = yield self.queue.pop()
+            # a pod already waiting is taken at once (one SimPy step per cycle, the timeout)
+            q = self.queue.try_pop()
+            if q is None:
+                q = yield self.queue.pop()
             cost = self.schedule_one(q)
             if cost > 0:
                 yield self.clock.timeout(cost)
@@ -373,7 +376,29 @@ class Scheduler:
                 self._forget(pod.key)
                 self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
                 return
+        binds = fwk.points["bind"]
+        if binds and hasattr(binds[0], "bind_request") and not fwk.points["preBind"]:
+            # DefaultBinder first: the binding cycle is the request and its callback (the
+            # same modelled latency, without a SimPy process per pod)
+            try:
+                req = binds[0].bind_request(state, pod, node)
+            except ApiError as e:
+                self._bind_failed(q, cycle, fwk, state, node, e.message)
+                return
+            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
+            return
         self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
+
+    def _bound(
+        self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        if req.ok:
+            self._bind_succeeded(q, fwk, state, node)
+            return
+        req.defused = True
+        if not isinstance(req.value, ApiError):
+            raise req.value
+        self._bind_failed(q, cycle, fwk, state, node, req.value.message)
 
     def _detail(self, node: str, result: ScheduleResult, fwk: Framework) -> str:
         text = f"node={node} feasible={result.feasible}/{self.snapshot.num_nodes} evaluated={result.evaluated}"
@@ -412,13 +437,25 @@ class Scheduler:
                 break
         except (ApiError, SchedulingError) as e:
             msg = e.message if isinstance(e, ApiError) else str(e)
-            self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
-            self._unreserve(fwk, state, pod, node)
-            if self.assumed.get(pod.key) == node:
-                self._forget(pod.key)
-            self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
-            self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
+            self._bind_failed(q, cycle, fwk, state, node, msg)
             return
+        self._bind_succeeded(q, fwk, state, node)
+
+    def _bind_failed(
+        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str, msg: str
+    ) -> None:
+        pod = q.pod
+        self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
+        self._unreserve(fwk, state, pod, node)
+        if self.assumed.get(pod.key) == node:
+            self._forget(pod.key)
+        self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
+        self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
+
+    def _bind_succeeded(
+        self, q: QueuedPodInfo, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        pod = q.pod
         self.scheduled += 1
         self.queue.done(pod.key)
         for pl in fwk.points["postBind"]:

@@ -257,11 +257,16 @@ class DefaultBinder(Plugin):
     def bind(
         self, state: CycleState, pod: PodInfo, node_name: str
     ) -> Generator[Any, Any, Status | None]:
+        yield self.bind_request(state, pod, node_name)
+        return None
+
+    def bind_request(self, state: CycleState, pod: PodInfo, node_name: str) -> Any:
+        """The pods/binding request (a SimPy event that fails with the ApiError); the
+        scheduler waits on it by callback instead of running `bind` as a process."""
         binding = {
             "apiVersion": "v1",
             "kind": "Binding",
             "metadata": {"name": pod.name, "namespace": pod.namespace, "uid": pod.uid},
             "target": {"apiVersion": "v1", "kind": "Node", "name": node_name},
         }
-        yield self.handle.client.bind(pod.name, binding, namespace=pod.namespace)
-        return None
+        return self.handle.client.bind(pod.name, binding, namespace=pod.namespace)
