@@ -146,14 +146,15 @@ class TaintToleration(Plugin):
     def pre_score(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> Status | None:
-        state.write(
-            "TaintToleration/prefer",
-            [
+        cache = pod.shape.cache
+        prefer = cache.get("TaintToleration/prefer")
+        if prefer is None:
+            prefer = cache["TaintToleration/prefer"] = [
                 t
                 for t in pod.shape.tolerations
                 if (t.get("effect") or "") in ("", "PreferNoSchedule")
-            ],
-        )
+            ]
+        state.write("TaintToleration/prefer", prefer)
         return None
 
     def score_nodes(
