@@ -225,6 +225,7 @@ class Framework:
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
         self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
+        self.score_plans: dict[tuple[frozenset[str], bool], _ScorePlan] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
         """framework.go expandMultiPointPlugins: explicitly configured plugins that are also
@@ -367,6 +368,26 @@ class Framework:
         return diag, per_plugin
 
     # -- scoring ------------------------------------------------------------------------------
+    def _score_plan(self, state: CycleState) -> _ScorePlan:
+        """Which score plugins run this cycle, resolved once per (skipped set, nominated)."""
+        key = (frozenset(state.skip_score), state.nominated is None)
+        plan = self.score_plans.get(key)
+        if plan is None:
+            if len(self.score_plans) >= 64:
+                self.score_plans.clear()
+            plan = self.score_plans[key] = _ScorePlan(self, state)
+        return plan
+
+    def run_pre_score(
+        self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
+    ) -> None:
+        for pl in self.points["preScore"]:
+            st = pl.pre_score(state, pod, snap, slots)
+            if st is not None and st.code == SKIP:
+                state.skip_score.add(pl.name)
+            elif st is not None and not st.is_success():
+                raise SchedulingError(f"running PreScore plugin {pl.name!r}: {st.message}")
+
     def score_slots(
         self,
         state: CycleState,
@@ -379,49 +400,48 @@ class Framework:
         """Normalized (0..100, before weights) score per score plugin over `slots`. With a
         `window` (the ring, and how far from its start `slots` reach), node-local plugins'
         raw scores come from the per-shape arrays."""
-        for pl in self.points["preScore"]:
-            st = pl.pre_score(state, pod, snap, slots)
-            if st is not None and st.code == SKIP:
-                state.skip_score.add(pl.name)
-            elif st is not None and not st.is_success():
-                raise SchedulingError(f"running PreScore plugin {pl.name!r}: {st.message}")
-        out: dict[str, np.ndarray] = {}
-        active = [
-            pl
-            for pl in self.score_plugins
-            if pl.name not in state.skip_score and not isinstance(pl, NoOp)
-        ]
-        cached: dict[str, np.ndarray] = {}
-        if window is not None:
-            local = [pl for pl in active if is_node_local(pl, state) and hasattr(pl, "score_nodes")]
-            rows = raw_scores(self, local, state, pod, *window) if local else None
+        plan, matrix = self.score_matrix(state, pod, snap, slots, window=window)
+        return dict(zip(plan.names, matrix, strict=True))
+
+    def score_matrix(
+        self,
+        state: CycleState,
+        pod: PodInfo,
+        snap: Snapshot,
+        slots: np.ndarray,
+        *,
+        window: tuple[Ring, int] | None = None,
+    ) -> tuple[_ScorePlan, np.ndarray]:
+        """score_slots as one (plugins x slots) int64 matrix, rows in `plan.names` order."""
+        self.run_pre_score(state, pod, snap, slots)
+        plan = self._score_plan(state)
+        rows = None
+        if window is not None and plan.local:
+            rows = raw_scores(self, plan.local, state, pod, *window)
+        if rows is not None and plan.all_local:
+            matrix = rows[:, slots]
+        else:
+            matrix = np.empty((len(plan.active), len(slots)), np.int64)
             if rows is not None:
-                cached = dict(zip((pl.name for pl in local), rows[:, slots], strict=True))
-        for pl in active:
-            fn = getattr(pl, "score_nodes", None)
-            scores = cached.get(pl.name)
-            if scores is not None:
-                pass
-            elif fn is not None:
-                scores = np.asarray(fn(state, pod, snap, slots), dtype=np.int64)
-            else:
-                scores = np.array(
-                    [int(pl.score(state, pod, snap.nodes[s])) for s in slots.tolist()],
-                    dtype=np.int64,
-                )
-            norm = getattr(pl, "normalize_score", None)
-            if norm is not None:
-                norm(state, pod, scores)
-            if (
-                len(scores)
-                and not getattr(pl, "scores_in_range", False)
-                and (scores.max() > MAX_NODE_SCORE or scores.min() < 0)
-            ):
-                raise SchedulingError(
-                    f"plugin {pl.name!r} returns an invalid score, it should in the range of [0, 100] after normalizing"
-                )
-            out[pl.name] = scores
-        return out
+                matrix[plan.local_rows] = rows[:, slots]
+            for i, pl in enumerate(plan.active):
+                if rows is not None and plan.is_local[i]:
+                    continue
+                fn = getattr(pl, "score_nodes", None)
+                if fn is not None:
+                    matrix[i] = np.asarray(fn(state, pod, snap, slots), dtype=np.int64)
+                else:
+                    matrix[i] = [int(pl.score(state, pod, snap.nodes[s])) for s in slots.tolist()]
+        for i, norm in plan.norms:
+            norm(state, pod, matrix[i])
+        if len(slots):
+            for i in plan.checked:
+                scores = matrix[i]
+                if scores.max() > MAX_NODE_SCORE or scores.min() < 0:
+                    raise SchedulingError(
+                        f"plugin {plan.names[i]!r} returns an invalid score, it should in the range of [0, 100] after normalizing"
+                    )
+        return plan, matrix
 
     # -- the algorithm -----------------------------------------------------------------------
     def schedule(
@@ -498,12 +518,9 @@ class Framework:
         if len(feasible) == 1:
             name = snap.nodes[int(feasible[0])].name  # type: ignore[union-attr]
             return ScheduleResult(name, 1, processed, processed, diag, feasible, state=state)
-        scores = self.score_slots(state, pod, snap, feasible, window=window)
-        if scores:
-            weights = np.array([self.weights.get(p, 1) for p in scores], np.int64)
-            totals = weights @ np.stack(list(scores.values()))
-        else:
-            totals = np.zeros(len(feasible), np.int64)
+        plan, matrix = self.score_matrix(state, pod, snap, feasible, window=window)
+        scores = dict(zip(plan.names, matrix, strict=True))
+        totals = plan.weights @ matrix
         ties = np.flatnonzero(totals == totals.max())
         pick = (
             int(ties[0]) if len(ties) == 1 or rng is None else int(ties[rng.integers(0, len(ties))])
@@ -564,6 +581,34 @@ class Framework:
         """All filters (after PreFilter, which the caller ran) on one node: the first rejection."""
         d, _ = self.filter_slots(state, pod, snap, np.array([slot], dtype=np.int64))
         return d.status_of_slot(0)
+
+
+class _ScorePlan:
+    """One cycle's score plugins (those not skipped), which of them are node-local (their raw
+    scores may come from the per-shape arrays), their normalizers, and their weights."""
+
+    def __init__(self, fwk: Framework, state: CycleState):
+        self.active = [
+            pl
+            for pl in fwk.score_plugins
+            if pl.name not in state.skip_score and not isinstance(pl, NoOp)
+        ]
+        self.names = tuple(pl.name for pl in self.active)
+        self.is_local = [
+            is_node_local(pl, state) and hasattr(pl, "score_nodes") for pl in self.active
+        ]
+        self.local = [pl for pl, loc in zip(self.active, self.is_local, strict=True) if loc]
+        self.local_rows = np.flatnonzero(np.array(self.is_local, bool))
+        self.all_local = bool(self.active) and len(self.local) == len(self.active)
+        self.norms = [
+            (i, pl.normalize_score)
+            for i, pl in enumerate(self.active)
+            if getattr(pl, "normalize_score", None) is not None
+        ]
+        self.checked = [
+            i for i, pl in enumerate(self.active) if not getattr(pl, "scores_in_range", False)
+        ]
+        self.weights = np.array([fwk.weights.get(n, 1) for n in self.names], np.int64)
 
 
 _NONE_I8 = np.zeros(0, np.int8)

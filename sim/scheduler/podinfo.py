@@ -277,7 +277,9 @@ class PodInfo:
         "creation",
     )
 
-    def __init__(self, pod: Mapping[str, Any]):
+    def __init__(self, pod: Mapping[str, Any], prev: PodInfo | None = None):
+        """`prev`, a known PodInfo of this pod: when it has every field the shape reads as
+        the very same (frozen, shared) value, its shape is reused (after a binding)."""
         meta = _map(pod.get("metadata"))
         spec = _map(pod.get("spec"))
         self.pod = pod
@@ -291,6 +293,11 @@ class PodInfo:
         self.terminating = bool(meta.get("deletionTimestamp"))
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
+        if prev is not None and prev.key == self.key:
+            old_spec = _map(prev.pod.get("spec"))
+            if all(spec.get(f) is old_spec.get(f) for f in _SHAPE_FIELDS):
+                self.shape: PodShape = prev.shape
+                return
         self.shape = shape_of(pod)
 
     def on_node(self, node_name: str) -> PodInfo:

@@ -221,17 +221,30 @@ class SchedulingQueue:
         self._wake()
         return ev
 
+    def try_pop(self) -> QueuedPodInfo | None:
+        """The next QueuedPodInfo now, without an event, when none is waiting in `pop`."""
+        if self._getters:
+            return None
+        while self._active:
+            q = heapq.heappop(self._active)
+            if self._where.get(q.pod.key) == "active":
+                return self._take(q)
+        return None
+
+    def _take(self, q: QueuedPodInfo) -> QueuedPodInfo:
+        self._where[q.pod.key] = "flight"
+        self.scheduling_cycle += 1
+        q.attempts += 1
+        if q.initial_attempt < 0:
+            q.initial_attempt = self.clock.now
+        return q
+
     def _wake(self) -> None:
         while self._getters and self._active:
             q = heapq.heappop(self._active)
             if self._where.get(q.pod.key) != "active":
                 continue
-            self._where[q.pod.key] = "flight"
-            self.scheduling_cycle += 1
-            q.attempts += 1
-            if q.initial_attempt < 0:
-                q.initial_attempt = self.clock.now
-            self._getters.popleft().succeed(q)
+            self._getters.popleft().succeed(self._take(q))
 
     def done(self, key: str) -> None:
         """The pod left the scheduler (bound, or deleted while in flight)."""

@@ -43,6 +43,27 @@ COMPONENT = "scheduler"
 USER = "system:kube-scheduler"
 
 
+class TieBreak:
+    """selectHost's random pick among the best-scored nodes, drawn from the named stream in
+    batches (one numpy call per BATCH picks instead of one per pick: deterministic from the
+    cluster seed, and far cheaper per draw)."""
+
+    BATCH = 1024
+    __slots__ = ("_stream", "_draws")
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self._draws: list[int] = []
+
+    def integers(self, low: int, high: int) -> int:
+        """An integer in [low, high) (modulo a 62-bit draw: bias below 2**-40 for any tie
+        count a cluster can have)."""
+        if not self._draws:
+            self._draws = self._stream.generator.integers(0, 2**62, self.BATCH).tolist()
+            self._draws.reverse()
+        return low + self._draws.pop() % (high - low)
+
+
 class Handle:
     """framework.Handle: what plugins may use."""
 
@@ -80,7 +101,7 @@ class Scheduler:
         self.per_node_s = per_node_s
         self.per_scored_node_s = per_scored_node_s
         self.snapshot = Snapshot()
-        self.rng = cluster.streams.stream("scheduler/select-host")
+        self.rng = TieBreak(cluster.streams.stream("scheduler/select-host"))
         self.handle = Handle(self)
         self.frameworks: dict[str, Framework] = {}
         for i, prof in enumerate(config.profiles):
@@ -192,7 +213,9 @@ class Scheduler:
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
-        info = PodInfo(new)
+        meta = new["metadata"]
+        cached = self.snapshot.pods.get(f"{meta.get('namespace') or 'default'}/{meta['name']}")
+        info = PodInfo(new, cached[1] if cached is not None else None)
         if info.node_name:
             if self._terminal(new):
                 self._pod_delete(new)
@@ -251,7 +274,10 @@ class Scheduler:
         yield self.pods.wait_for_sync()
         yield self.nodes.wait_for_sync()
         while True:
-            q: QueuedPodInfo = yield self.queue.pop()
+            # a pod already waiting is taken at once (one SimPy step per cycle, the timeout)
+            q = self.queue.try_pop()
+            if q is None:
+                q = yield self.queue.pop()
             cost = self.schedule_one(q)
             if cost > 0:
                 yield self.clock.timeout(cost)
@@ -352,7 +378,29 @@ class Scheduler:
                 self._forget(pod.key)
                 self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
                 return
+        binds = fwk.points["bind"]
+        if binds and hasattr(binds[0], "bind_request") and not fwk.points["preBind"]:
+            # DefaultBinder first: the binding cycle is the request and its callback (the
+            # same modelled latency, without a SimPy process per pod)
+            try:
+                req = binds[0].bind_request(state, pod, node)
+            except ApiError as e:
+                self._bind_failed(q, cycle, fwk, state, node, e.message)
+                return
+            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
+            return
         self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
+
+    def _bound(
+        self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        if req.ok:
+            self._bind_succeeded(q, fwk, state, node)
+            return
+        req.defused = True
+        if not isinstance(req.value, ApiError):
+            raise req.value
+        self._bind_failed(q, cycle, fwk, state, node, req.value.message)
 
     def _detail(self, node: str, result: ScheduleResult, fwk: Framework) -> str:
         text = f"node={node} feasible={result.feasible}/{self.snapshot.num_nodes} evaluated={result.evaluated}"
@@ -391,13 +439,25 @@ class Scheduler:
                 break
         except (ApiError, SchedulingError) as e:
             msg = e.message if isinstance(e, ApiError) else str(e)
-            self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
-            self._unreserve(fwk, state, pod, node)
-            if self.assumed.get(pod.key) == node:
-                self._forget(pod.key)
-            self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
-            self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
+            self._bind_failed(q, cycle, fwk, state, node, msg)
             return
+        self._bind_succeeded(q, fwk, state, node)
+
+    def _bind_failed(
+        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str, msg: str
+    ) -> None:
+        pod = q.pod
+        self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
+        self._unreserve(fwk, state, pod, node)
+        if self.assumed.get(pod.key) == node:
+            self._forget(pod.key)
+        self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
+        self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
+
+    def _bind_succeeded(
+        self, q: QueuedPodInfo, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        pod = q.pod
         self.scheduled += 1
         self.queue.done(pod.key)
         for pl in fwk.points["postBind"]:

@@ -146,14 +146,15 @@ class TaintToleration(Plugin):
     def pre_score(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
     ) -> Status | None:
-        state.write(
-            "TaintToleration/prefer",
-            [
+        cache = pod.shape.cache
+        prefer = cache.get("TaintToleration/prefer")
+        if prefer is None:
+            prefer = cache["TaintToleration/prefer"] = [
                 t
                 for t in pod.shape.tolerations
                 if (t.get("effect") or "") in ("", "PreferNoSchedule")
-            ],
-        )
+            ]
+        state.write("TaintToleration/prefer", prefer)
         return None
 
     def score_nodes(
@@ -257,11 +258,16 @@ class DefaultBinder(Plugin):
     def bind(
         self, state: CycleState, pod: PodInfo, node_name: str
     ) -> Generator[Any, Any, Status | None]:
+        yield self.bind_request(state, pod, node_name)
+        return None
+
+    def bind_request(self, state: CycleState, pod: PodInfo, node_name: str) -> Any:
+        """The pods/binding request (a SimPy event that fails with the ApiError); the
+        scheduler waits on it by callback instead of running `bind` as a process."""
         binding = {
             "apiVersion": "v1",
             "kind": "Binding",
             "metadata": {"name": pod.name, "namespace": pod.namespace, "uid": pod.uid},
             "target": {"apiVersion": "v1", "kind": "Node", "name": node_name},
         }
-        yield self.handle.client.bind(pod.name, binding, namespace=pod.namespace)
-        return None
+        return self.handle.client.bind(pod.name, binding, namespace=pod.namespace)
