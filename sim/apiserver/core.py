@@ -52,6 +52,9 @@ GRACEFUL_KINDS = ("Pod",)
 MAX_GENERATE_NAME_PREFIX = 58  # upstream names.SimpleNameGenerator: maxGeneratedNameLength
 GENERATE_NAME_SUFFIX = 5
 VALIDATION_MEMO_SIZE = 4096
+# Events are never alike (each names its object and moment): interning their parts would only
+# push the shared pod-template parts out of the interner's bounded table.
+UNINTERNED = ("/registry/events/", "/registry/events.events.k8s.io/")
 
 
 class ApiCore:
@@ -128,7 +131,7 @@ class ApiCore:
         """Freeze and write `obj` if the key's mod revision is `expect_mod` (0: must not exist)."""
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
-        frozen = self._interner.freeze(obj)
+        frozen = freeze(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
         compares = [] if expect_mod is None else [Compare(key, "mod", "=", expect_mod)]
         res = self.store.txn(compares, [Put(key, frozen)])
         if not res.succeeded:
