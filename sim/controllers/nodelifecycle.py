@@ -41,14 +41,18 @@ from sim.api.frozen import thaw
 from sim.api.kinds import REGISTRY
 from sim.apiserver.keys import object_key
 from sim.client.informer import index_by_node_name
-from sim.controllers.base import Controller
+from sim.controllers.nodeeviction import (
+    NOT_READY,
+    UNREACHABLE,
+    NoExecuteTainting,
+    ready_condition,
+    zone_of,
+)
 from sim.controllers.util import pod_condition
 
 if TYPE_CHECKING:
     from sim.cluster import Cluster
 
-NOT_READY = "node.kubernetes.io/not-ready"
-UNREACHABLE = "node.kubernetes.io/unreachable"
 NO_SCHEDULE_BY_CONDITION = {
     ("MemoryPressure", "True"): "node.kubernetes.io/memory-pressure",
     ("DiskPressure", "True"): "node.kubernetes.io/disk-pressure",
@@ -58,9 +62,7 @@ NO_SCHEDULE_BY_CONDITION = {
     ("Ready", "Unknown"): UNREACHABLE,
 }
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
-NODE_EVICTION_PERIOD_S = 0.1
 PASS_HISTORY = 128  # pass instants kept for `_seen_at` (covers a 5 min heartbeat period)
-ZONE_LABEL = "topology.kubernetes.io/zone"
 UNKNOWN_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
 
 
@@ -72,37 +74,11 @@ class NodeHealth:
     visited_s: float = -1e18  # the last pass that looked at this node
 
 
-class _Bucket:
-    """flowcontrol token bucket with burst 1 (evictionLimiterBurst)."""
-
-    def __init__(self, qps: float, now_s: float):
-        self.qps, self.tokens, self.last_s = qps, 1.0, now_s
-
-    def take(self, now_s: float) -> bool:
-        self.tokens = min(1.0, self.tokens + (now_s - self.last_s) * self.qps)
-        self.last_s = now_s
-        if self.qps > 0 and self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
-def ready_condition(node: Any) -> Any:
-    for c in (node.get("status") or {}).get("conditions") or ():
-        if c.get("type") == "Ready":
-            return c
-    return None
-
-
 def grace_s(cfg: Any) -> float:
     return float(cfg.nodeMonitorGracePeriod)
 
 
-def zone_of(node: Any) -> str:
-    return (node["metadata"].get("labels") or {}).get(ZONE_LABEL, "")
-
-
-class NodeLifecycleController(Controller):
+class NodeLifecycleController(NoExecuteTainting):
     name = "node-lifecycle-controller"
     resource = "nodes"
 
@@ -114,10 +90,10 @@ class NodeLifecycleController(Controller):
         self.pod_informer = self.informer("pods", indexers={"nodeName": index_by_node_name})
         self.node_informer.add_event_handler(self._added, self._updated, self._deleted)
         self.health: dict[str, NodeHealth] = {}
-        self.zone_states: dict[str, str] = {}
-        self.buckets: dict[str, _Bucket] = {}
-        self.taint_queue: dict[str, dict[str, None]] = {}  # zone -> node names, in order
-        self._tainter_wake: Any = None
+        self.zone_states = {}
+        self.buckets = {}
+        self.taint_queue = {}
+        self._tainter_wake = None
         self._renewals = getattr(getattr(self.client, "server", None), "renewals", None)
         self._lease_kind = REGISTRY.resolve("leases")
         self._node_kind = REGISTRY.resolve("nodes")
@@ -125,7 +101,7 @@ class NodeLifecycleController(Controller):
         self._dirty: dict[str, None] = {}  # nodes to visit at the next pass
         self._attention: dict[str, None] = {}  # nodes visited every pass
         self._state: dict[str, tuple[str, bool]] = {}  # node -> (zone, Ready True)
-        self._zone_counts: dict[str, list[int]] = {}  # zone -> [nodes, ready]
+        self._zone_counts = {}
         if self._renewals is not None:
             self._renewals.add_listener(self._renewal_changed)
 
@@ -186,14 +162,6 @@ class NodeLifecycleController(Controller):
                     {"key": k, "effect": "NoSchedule", "timeAdded": self.clock.timestamp()}
                 )
         yield from self._write_taints(node, new_taints, f"NoSchedule {sorted(want)}")
-
-    def _write_taints(self, node: Any, taints: list[Any], why: str) -> Generator[Any, Any, None]:
-        new = thaw(node)
-        new["spec"]["taints"] = taints
-        if not taints:
-            del new["spec"]["taints"]
-        yield self.client.update("nodes", new)
-        self.record("taint", node["metadata"]["name"], why)
 
     # -- health (monitorNodeHealth) ------------------------------------------------------------
     def _monitor_loop(self) -> Generator[Any, Any, None]:
@@ -378,116 +346,3 @@ class NodeLifecycleController(Controller):
             except ApiError as e:
                 if e.code not in (404, 409):
                     raise
-
-    # -- NoExecute taints (processTaintBaseEviction, doNoExecuteTaintingPass) -------------------
-    def process_taint_based_eviction(self, node: Any, observed: Any) -> None:
-        name, zone = node["metadata"]["name"], zone_of(node)
-        status = observed.get("status")
-        no_exec = {
-            t["key"] for t in node["spec"].get("taints") or () if t.get("effect") == "NoExecute"
-        }
-        if status == "True":
-            self.taint_queue.get(zone, {}).pop(name, None)
-            if no_exec & {NOT_READY, UNREACHABLE}:
-                self.cluster.clock.process(self._set_no_execute(name, None))
-            return
-        want = NOT_READY if status == "False" else UNREACHABLE
-        if want in no_exec and len(no_exec & {NOT_READY, UNREACHABLE}) == 1:
-            return
-        if no_exec & {NOT_READY, UNREACHABLE}:
-            self.cluster.clock.process(self._set_no_execute(name, want))  # swap at once
-            return
-        self.taint_queue.setdefault(zone, {})[name] = None
-        if self._tainter_wake is not None and not self._tainter_wake.triggered:
-            self._tainter_wake.succeed()
-
-    def _tainter_loop(self) -> Generator[Any, Any, None]:
-        while True:
-            if not any(self.taint_queue.values()):
-                self._tainter_wake = self.clock.event()
-                yield self._tainter_wake
-            for zone in sorted(self.taint_queue):
-                q = self.taint_queue[zone]
-                bucket = self._bucket(zone)
-                while q:
-                    name = next(iter(q))
-                    node = self.node_informer.indexer.get(name)
-                    status = (
-                        (ready_condition(node) or {}).get("status") if node is not None else None
-                    )
-                    if status not in ("False", "Unknown"):
-                        del q[name]
-                        continue
-                    if not bucket.take(self.clock.now):
-                        break
-                    del q[name]
-                    yield from self._set_no_execute(
-                        name, NOT_READY if status == "False" else UNREACHABLE
-                    )
-            yield self.clock.timeout(NODE_EVICTION_PERIOD_S)
-
-    def _bucket(self, zone: str) -> _Bucket:
-        b = self.buckets.get(zone)
-        if b is None:
-            b = self.buckets[zone] = _Bucket(self.cfg.nodeEvictionRate, self.clock.now)
-        return b
-
-    def _set_no_execute(self, name: str, key: str | None) -> Generator[Any, Any, None]:
-        node = self.node_informer.indexer.get(name)
-        if node is None:
-            return
-        taints = [
-            thaw(t)
-            for t in node["spec"].get("taints") or ()
-            if not (t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE))
-        ]
-        if key is not None:
-            taints.append({"key": key, "effect": "NoExecute", "timeAdded": self.clock.timestamp()})
-        try:
-            yield from self._write_taints(node, taints, f"NoExecute {key or 'removed'}")
-        except ApiError as e:
-            if e.code == 409:
-                self.enqueue(node)
-            elif e.code != 404:
-                raise
-
-    # -- zones (handleDisruption) ---------------------------------------------------------------
-    def handle_disruption(self) -> None:
-        new_states = {
-            z: self.compute_zone_state(ready, total)
-            for z, (total, ready) in sorted(self._zone_counts.items())
-        }
-        all_full_new = bool(new_states) and all(s == "FullDisruption" for s in new_states.values())
-        all_full_old = bool(self.zone_states) and all(
-            s == "FullDisruption" for s in self.zone_states.values()
-        )
-        if all_full_new and not all_full_old:
-            nodes = sorted(self.node_informer.indexer.list(), key=lambda n: n["metadata"]["name"])
-            for node in nodes:
-                self.process_taint_based_eviction(node, {"status": "True"})
-            for z in new_states:
-                self._bucket(z).qps = 0.0
-            self.record("full-disruption", "", "all zones fully disrupted: no evictions")
-        elif not all_full_new:
-            for z, state in new_states.items():
-                if all_full_old or self.zone_states.get(z) != state:
-                    self._bucket(z).qps = self.zone_rate(state, self._zone_counts[z][0])
-                    self.record("zone-state", z or "<none>", f"{state} rate={self._bucket(z).qps}")
-        self.zone_states = new_states
-
-    def compute_zone_state(self, ready: int, total: int) -> str:
-        not_ready = total - ready
-        if not_ready > 0 and ready == 0:
-            return "FullDisruption"
-        if not_ready > 2 and not_ready / total >= self.cfg.unhealthyZoneThreshold:
-            return "PartialDisruption"
-        return "Normal"
-
-    def zone_rate(self, state: str, size: int) -> float:
-        if state == "PartialDisruption":
-            return (
-                self.cfg.secondaryNodeEvictionRate
-                if size > self.cfg.largeClusterSizeThreshold
-                else 0.0
-            )
-        return self.cfg.nodeEvictionRate
