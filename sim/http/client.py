@@ -3,145 +3,43 @@
 A control loop in another process uses it exactly as it uses the in-process front: every verb
 returns a SimPy event, `pod = yield client.create("pods", obj)`, that succeeds with the server's
 answer (frozen Kubernetes JSON) or fails with `ApiError` carrying the server's Status. Requests
-run on a background asyncio loop (aiohttp's client); answers are handed to the simulation thread
-through the process's `SimDriver`, so they arrive at the simulated instant they are received
-(the driver of a remote loop paces in real time).
+run on a background asyncio loop (aiohttp's client, sim/http/transport.py); answers are handed to
+the simulation thread through the process's `SimDriver`, so they arrive at the simulated instant
+they are received (the driver of a remote loop paces in real time).
 
 Watches follow client-go's reflector contract (tools/cache/reflector.go, watch.go
-StreamWatcher): events are delivered in batches by `stream.next()`; bookmarks only advance the
-remembered resourceVersion; when the server ends the stream (timeoutSeconds, restart, a slow
-reader cut off) the stream reconnects from the last resourceVersion it saw, so nothing is missed
-or repeated; a 410 Expired (the resourceVersion was compacted) fails `next()` so that the
-informer relists.
+StreamWatcher): see sim/http/clientwatch.py. This module holds the verbs.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
 import orjson
 import simpy
 
 from sim.api.errors import ApiError, status_dict
 from sim.api.frozen import freeze
 from sim.api.kinds import REGISTRY, Kind, KindRegistry
-from sim.apiserver.watch import ApiWatchEvent
-from sim.apiserver.watchstream import BufferedWatchStream
+from sim.http.clientwatch import RECONNECT_BACKOFF_S, WATCH_TIMEOUT_S, HttpWatchStream
 from sim.http.driver import SimDriver
+from sim.http.transport import JSON, Transport, api_error
 
-JSON = "application/json"
+# the names this module has always offered (sim/http/remote.py, tests), now defined beside it
+__all__ = [
+    "JSON",
+    "RECONNECT_BACKOFF_S",
+    "STRATEGIC",
+    "WATCH_TIMEOUT_S",
+    "HttpClient",
+    "HttpWatchStream",
+    "Transport",
+    "api_error",
+]
+
 STRATEGIC = "application/strategic-merge-patch+json"
-RECONNECT_BACKOFF_S = (0.0, 0.2, 0.8, 2.0)  # wall seconds before the n-th retry in a row
-WATCH_TIMEOUT_S = 300  # asked of the server, as client-go's reflector asks 5-10 min
-
-
-class Transport:
-    """An aiohttp session on its own event-loop thread."""
-
-    def __init__(
-        self, base_url: str, *, token: str | None = None, user_agent: str = "kubesim-http-client"
-    ):
-        self.base_url = base_url.rstrip("/")
-        self.headers = {"User-Agent": user_agent, "Accept": JSON}
-        if token:
-            self.headers["Authorization"] = f"Bearer {token}"
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="kubesim-http-client", daemon=True
-        )
-        self._thread.start()
-        self.session: aiohttp.ClientSession = self._run(self._open()).result()
-
-    async def _open(self) -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(
-            headers=self.headers,
-            read_bufsize=1 << 22,
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10),
-            connector=aiohttp.TCPConnector(limit=0),
-        )
-
-    def _run(self, coro: Any) -> concurrent.futures.Future[Any]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        query: Mapping[str, str],
-        body: bytes | None,
-        content_type: str,
-    ) -> concurrent.futures.Future[tuple[int, bytes]]:
-        async def go() -> tuple[int, bytes]:
-            headers = {"Content-Type": content_type} if body is not None else {}
-            async with self.session.request(
-                method, self.base_url + path, params=dict(query), data=body, headers=headers
-            ) as resp:
-                return resp.status, await resp.read()
-
-        return self._run(go())
-
-    def stream(
-        self,
-        path: str,
-        query: Mapping[str, str],
-        on_open: Callable[[int, bytes], None],
-        on_line: Callable[[bytes], None],
-        on_end: Callable[[BaseException | None], None],
-    ) -> concurrent.futures.Future[None]:
-        """GET a newline-delimited stream; on_open(status, error body or b"") once, then
-        on_line per line, then on_end (on the loop thread: callers hand over themselves)."""
-
-        async def go() -> None:
-            err: BaseException | None = None
-            try:
-                async with self.session.get(self.base_url + path, params=dict(query)) as resp:
-                    if resp.status != 200:
-                        on_open(resp.status, await resp.read())
-                        return
-                    on_open(200, b"")
-                    async for line in resp.content:
-                        if line.strip():
-                            on_line(line)
-            except asyncio.CancelledError:
-                err = None
-            except (aiohttp.ClientError, ConnectionError, ValueError) as e:
-                err = e
-            on_end(err)
-
-        return self._run(go())
-
-    def close(self) -> None:
-        async def shut() -> None:
-            me = asyncio.current_task()
-            pending = [t for t in asyncio.all_tasks() if t is not me]
-            for t in pending:
-                t.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            await self.session.close()
-
-        try:
-            self._run(shut()).result(5)
-        except (RuntimeError, concurrent.futures.TimeoutError):
-            pass
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-
-
-def api_error(code: int, body: bytes) -> ApiError:
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        data = None
-    if isinstance(data, dict) and data.get("kind") == "Status":
-        return ApiError(data)
-    text = body.decode(errors="replace").strip() or f"the server answered HTTP {code}"
-    return ApiError(status_dict(code, "InternalError" if code >= 500 else "BadRequest", text))
 
 
 class HttpClient:
@@ -379,113 +277,3 @@ class HttpClient:
             self, k, namespace, resource_version, label_selector, field_selector
         )
         return stream.open()
-
-
-class HttpWatchStream(BufferedWatchStream):
-    """A watch over HTTP that reconnects from its last resourceVersion (WatchStream protocol)."""
-
-    def __init__(
-        self,
-        client: HttpClient,
-        kind: Kind,
-        namespace: str | None,
-        resource_version: str | None,
-        label_selector: str | None,
-        field_selector: str | None,
-    ):
-        super().__init__(client.clock)
-        self.client = client
-        self.kind = kind
-        self.namespace = namespace
-        self.last_resource_version = resource_version or ""
-        self.label_selector = label_selector
-        self.field_selector = field_selector
-        self._opened: simpy.Event | None = None
-        self._future: concurrent.futures.Future[None] | None = None
-        self._retries = 0
-        self.reconnects = 0
-
-    def open(self) -> simpy.Event:
-        self._opened = self.client.clock.event()
-        self._connect()
-        return self._opened
-
-    def _connect(self) -> None:
-        query = {
-            "watch": "true",
-            "allowWatchBookmarks": "true",
-            "timeoutSeconds": str(WATCH_TIMEOUT_S),
-        }
-        if self.last_resource_version:
-            query["resourceVersion"] = self.last_resource_version
-        if self.label_selector:
-            query["labelSelector"] = self.label_selector
-        if self.field_selector:
-            query["fieldSelector"] = self.field_selector
-        post = self.client.driver.post
-        self._future = self.client.transport.stream(
-            self.client._path(self.kind, self.namespace),
-            query,
-            on_open=lambda status, body: post(lambda: self._on_open(status, body)),
-            on_line=lambda line: post(lambda: self._on_line(line)),
-            on_end=lambda err: post(lambda: self._on_end(err)),
-        )
-
-    # -- simulation thread ---------------------------------------------------------------------
-    def _on_open(self, status: int, body: bytes) -> None:
-        opened, self._opened = self._opened, None
-        if status != 200:
-            err = api_error(status, body)
-            if opened is not None:
-                self._closed = True
-                opened.fail(err)
-            else:
-                self.close_with(err)
-            return
-        self._retries = 0
-        if opened is not None:
-            opened.succeed(self)
-
-    def _on_line(self, line: bytes) -> None:
-        if self._closed:
-            return
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return
-        type_, obj = data.get("type"), data.get("object") or {}
-        if type_ == "ERROR":
-            self.close_with(ApiError(obj) if obj.get("kind") == "Status" else api_error(500, line))
-            return
-        rv = (obj.get("metadata") or {}).get("resourceVersion")
-        if rv:
-            self.last_resource_version = rv
-        if type_ == "BOOKMARK":
-            return
-        self._ready.append(ApiWatchEvent(type_, freeze(obj)))
-        self._wake()
-
-    def _on_end(self, err: BaseException | None) -> None:
-        if self._closed:
-            return
-        if self._opened is not None:  # never connected
-            opened, self._opened = self._opened, None
-            self._closed = True
-            opened.fail(ApiError(status_dict(503, "ServiceUnavailable", f"watch failed: {err}")))
-            return
-        delay = RECONNECT_BACKOFF_S[min(self._retries, len(RECONNECT_BACKOFF_S) - 1)]
-        self._retries += 1
-        if self._retries > 2 * len(RECONNECT_BACKOFF_S):
-            self.close_with(ApiError(status_dict(503, "ServiceUnavailable", f"watch lost: {err}")))
-            return
-        self.reconnects += 1
-        self.client.clock.call_later(delay * self.client.driver.speed, self._reconnect)
-
-    def _reconnect(self) -> None:
-        if not self._closed:
-            self._connect()
-
-    def _cancel(self) -> None:
-        fut = self._future
-        if fut is not None and not fut.done():
-            fut.cancel()

@@ -10,7 +10,7 @@ limitBytes. Here the "proxy" is a direct call on the simulation thread: `cluster
 finds the node's in-process kubelet, `container_logs` is its containerLogs view over
 `SimulatedHost.container_log` (the CRI log lines), and `render` applies the options. A pod whose
 node has no in-process kubelet (a kubelet in another process) answers as a pod without
-simulated output (sim/http/routes.py).
+simulated output (sim/http/subresources.py).
 
 `container_logs` belongs on `sim.kubelet.Kubelet` beside `pods()` and `stats_summary()`; it is
 written against the kubelet's public surface only (`pods()`, `host`, `node_ip`) so it can move

@@ -8,7 +8,9 @@ handed to the simulation thread (sim/http/driver.py) where one ApiServer call an
 simulated instant it is processed, and encoded back on the loop. Watches stream newline-delimited
 JSON events with chunked transfer (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go),
 with bookmarks when asked (`allowWatchBookmarks`), `timeoutSeconds`, and the initial-events
-bookmark of `sendInitialEvents`.
+bookmark of `sendInitialEvents`: sim/http/watchhandler.py serves them. This module routes: the
+lifecycle of the server, authentication, the non-resource paths (discovery, OpenAPI, health)
+and request bodies.
 """
 
 from __future__ import annotations
@@ -23,29 +25,21 @@ import yaml
 from aiohttp import web
 
 from sim.api.errors import ApiError, bad_request, status_dict
-from sim.api.frozen import FrozenDict
-from sim.api.kinds import Kind, KindRegistry
+from sim.api.kinds import KindRegistry
 from sim.apiserver.server import ApiServer
-from sim.apiserver.watch import ApiWatchEvent
 from sim.http import discovery, protobuf
 from sim.http.auth import PUBLIC_PATHS, Identity, TokenAuth, forbidden, unauthorized
 from sim.http.driver import SimDriver
-from sim.http.negotiate import JSON, Target, encode, negotiate, transform
+from sim.http.negotiate import JSON, encode, negotiate, transform
 from sim.http.openapi import OpenApi
-from sim.http.routes import (
-    PATCH_TYPES,
-    RequestInfo,
-    Resource,
-    parse_resource_path,
-    query_bool,
-    query_int,
-    resolve_kind,
-)
+from sim.http.params import PATCH_TYPES, query_bool
+from sim.http.requestinfo import RequestInfo, parse_resource_path, resolve_kind
+from sim.http.routes import Resource
 from sim.http.tls import ServingCert
-from sim.http.watchstream import DEFAULT_BUFFER_EVENTS, WatchChannel
+from sim.http.watchhandler import DEFAULT_BOOKMARK_INTERVAL_S, WatchHandler
+from sim.http.watchstream import DEFAULT_BUFFER_EVENTS
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # upstream maxRequestBodyBytes
-DEFAULT_BOOKMARK_INTERVAL_S = 60.0  # upstream cacher: bookmarks about once a minute
 NOT_FOUND = "the server could not find the requested resource"
 # not a Kubernetes path: the simulated clock, so that a control loop in another process can run
 # its own clock in step with this one (sim/http/remote.py)
@@ -77,23 +71,24 @@ class HttpApiServer:
         self.port = port
         self.auth = auth or TokenAuth()
         self.tls = tls
-        self.bookmark_interval_s = bookmark_interval_s
-        self.watch_buffer_events = watch_buffer_events
         self.openapi = OpenApi(self.registry)
         self.resource = Resource(api, self.openapi.prune_unknown, log_source, kubelet_source)
+        self.watches = WatchHandler(api, driver, bookmark_interval_s, watch_buffer_events)
         self.requests = 0
-        self.open_watches = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
         self._error: BaseException | None = None
-        self._channels: set[WatchChannel] = set()
 
     @property
     def url(self) -> str:
         scheme = "https" if self.tls is not None else "http"
         return f"{scheme}://{self.host}:{self.port}"
+
+    @property
+    def open_watches(self) -> int:
+        return self.watches.open_watches
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self, timeout_s: float = 10.0) -> HttpApiServer:
@@ -145,9 +140,7 @@ class HttpApiServer:
             return
 
         async def shutdown() -> None:
-            for chan in list(self._channels):  # end every open watch so handlers return
-                chan.closed = True
-                chan.ready.set()
+            self.watches.close_all()
             if self._runner is not None:
                 await self._runner.cleanup()
                 self._runner = None
@@ -223,7 +216,7 @@ class HttpApiServer:
             )
         target = negotiate(request.headers.get("Accept"))
         if verb == "watch":
-            return await self._watch(request, info, kind, target, ident.user)
+            return await self.watches.serve(request, info, kind, target)
         body = await _read_body(request)
         content_type = request.headers.get("Content-Type", JSON)
         ans = await self._sim(
@@ -285,110 +278,6 @@ class HttpApiServer:
             if doc is not None:
                 return _json(doc)
         return _status_response(status_dict(404, "NotFound", NOT_FOUND), 404)
-
-    # -- watch ---------------------------------------------------------------------------------
-    async def _watch(
-        self, request: web.Request, info: RequestInfo, kind: Kind, target: Target, user: str
-    ) -> web.StreamResponse:
-        query = request.query
-        loop = asyncio.get_running_loop()
-        chan = WatchChannel(loop, self.clock, self.watch_buffer_events)
-        fields = query.get("fieldSelector") or ""
-        if info.name:
-            fields = f"metadata.name={info.name}" + (f",{fields}" if fields else "")
-        rv = query.get("resourceVersion") or None
-        initial = query_bool(query, "sendInitialEvents")
-        if initial and query.get("resourceVersionMatch") != "NotOlderThan":
-            raise bad_request(
-                "sendInitialEvents is forbidden unless resourceVersionMatch is NotOlderThan"
-            )
-        timeout_s = query_int(query, "timeoutSeconds")
-        bookmarks = query_bool(query, "allowWatchBookmarks")
-
-        def open_watch() -> Any:
-            w = self.api.watch(
-                kind,
-                chan.send,
-                namespace=info.namespace,
-                resource_version="" if initial else rv,
-                label_selector=query.get("labelSelector") or None,
-                field_selector=fields or None,
-            )
-            chan.api_watch = w
-            if initial:
-                chan.send(ApiWatchEvent("BOOKMARK", _bookmark(kind, self.api, initial_end=True)))
-            return w
-
-        resp = web.StreamResponse(status=200, headers={"Content-Type": target.media})
-        resp.enable_chunked_encoding()
-        try:
-            w = await self._sim(open_watch)
-        except ApiError as e:
-            if e.code != 410:
-                raise
-            await resp.prepare(request)
-            await resp.write(orjson.dumps({"type": "ERROR", "object": e.status}) + b"\n")
-            await resp.write_eof()
-            return resp
-        self.open_watches += 1
-        self._channels.add(chan)
-        include = query.get("includeObject", "Metadata")
-        try:
-            await resp.prepare(request)
-            deadline = loop.time() + timeout_s if timeout_s else None
-            while True:
-                wait = self.bookmark_interval_s if bookmarks else None
-                if deadline is not None:
-                    left = deadline - loop.time()
-                    if left <= 0:
-                        break
-                    wait = left if wait is None else min(wait, left)
-                try:
-                    await asyncio.wait_for(chan.ready.wait(), wait)
-                except TimeoutError:
-                    if bookmarks and (deadline is None or loop.time() < deadline):
-                        self.driver.post(
-                            lambda: chan.send(ApiWatchEvent("BOOKMARK", _bookmark(kind, self.api)))
-                        )
-                    continue
-                chan.ready.clear()
-                events = chan.take()
-                if events:
-                    chunk = b"".join(
-                        self._encode_event(ev, now, kind, target, include) for ev, now in events
-                    )
-                    await resp.write(chunk)
-                if chan.closed:
-                    break
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
-        finally:
-            chan.closed = True
-            self._channels.discard(chan)
-            self.open_watches -= 1
-            self.driver.post(w.cancel)
-        try:
-            await resp.write_eof()
-        except (ConnectionResetError, RuntimeError):
-            pass
-        return resp
-
-    def _encode_event(
-        self, ev: ApiWatchEvent, now_s: float, kind: Kind, target: Target, include: str
-    ) -> bytes:
-        obj = ev.object
-        if target.as_ and ev.type != "BOOKMARK":
-            obj = transform(
-                obj, kind, target, self.clock, now_s, is_list=False, include_object=include
-            )
-        return orjson.dumps({"type": ev.type, "object": obj}) + b"\n"
-
-
-def _bookmark(kind: Kind, api: ApiServer, *, initial_end: bool = False) -> Any:
-    meta: dict[str, Any] = {"resourceVersion": str(api.store.revision)}
-    if initial_end:
-        meta["annotations"] = {"k8s.io/initial-events-end": "true"}
-    return FrozenDict({"kind": kind.kind, "apiVersion": kind.api_version, "metadata": meta})
 
 
 def _verb(method: str, info: RequestInfo, query: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import sim.http.client as http_client
+import sim.http.clientwatch as http_clientwatch
 from sim.api.errors import ApiError
 from sim.client.informer import SharedInformerFactory
 from sim.core import Clock
@@ -127,7 +127,9 @@ def test_an_informer_over_http_syncs_and_follows_changes(served: Served, remote:
 def test_a_watch_reconnects_from_its_last_resource_version(
     served: Served, remote: Remote, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(http_client, "WATCH_TIMEOUT_S", 1)  # the server ends each watch after 1 s
+    monkeypatch.setattr(
+        http_clientwatch, "WATCH_TIMEOUT_S", 1
+    )  # the server ends each watch after 1 s
     api = served.cluster.api
     stream = remote.run(lambda: (yield remote.client.watch("pods")))  # noqa: B901
     names: list[tuple[str, str]] = []
