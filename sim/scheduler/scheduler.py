@@ -7,6 +7,9 @@ pending pods of our profiles to the queue; node and pod changes move unschedulab
 schedule_one.go (scheduleOne, schedulingCycle, bindingCycle, handleSchedulingFailure,
 prepareCandidate for preemption). The cache is `Snapshot` (assume on the decision, forget if
 binding fails, confirm when the informer sees the bound pod); binding posts pods/binding.
+This module holds the loop (scheduleOne up to the decision); the event handlers are in
+eventhandlers.py, assume/reserve/permit and the binding cycle in binding.py, failure
+handling and preemption's evictions in failure.py.
 
 Time: a cycle costs `cycle_base_s + per_node_s * nodes filtered + per_scored_node_s * nodes
 scored` of simulated time before the next pod is popped (by default 0.5 ms + 0.5 us + 1 us,
@@ -27,19 +30,19 @@ from typing import Any
 import numpy as np
 
 import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
-from sim.api.errors import ApiError
 from sim.client.events import EventRecorder
 from sim.core import ConfigError as CoreConfigError
+from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
-from sim.scheduler.framework import Framework, ScheduleResult, SchedulingError
+from sim.scheduler.eventhandlers import EventHandlers
+from sim.scheduler.failure import COMPONENT
+from sim.scheduler.framework import Framework, SchedulingError
 from sim.scheduler.interface import CycleState
-from sim.scheduler.plugins.defaultpreemption import VICTIMS
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.queue import QueuedPodInfo, SchedulingQueue
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import ERROR, OK_STATUS, Status
 
-COMPONENT = "scheduler"
 USER = "system:kube-scheduler"
 
 
@@ -79,7 +82,7 @@ class Handle:
         return self.scheduler.snapshot
 
 
-class Scheduler:
+class Scheduler(EventHandlers, BindingCycle):
     """See the module docstring. `frameworks` maps schedulerName to its profile's framework."""
 
     def __init__(
@@ -172,103 +175,6 @@ class Scheduler:
         fwk = self.frameworks.get(pod.scheduler_name)
         return fwk.run_pre_enqueue(pod) if fwk is not None else OK_STATUS
 
-    # -- event handlers (eventhandlers.go) ---------------------------------------------------
-    def _node_add(self, node: Any) -> None:
-        self.snapshot.add_node(node)
-        self.queue.move_all("Node/Add")
-
-    def _node_update(self, old: Any, new: Any) -> None:
-        gen = self.snapshot.node_generation
-        self.snapshot.update_node(new)
-        changed = self.snapshot.node_generation != gen or old.get("status", {}).get(
-            "allocatable"
-        ) != new.get("status", {}).get("allocatable")
-        if changed:
-            self.queue.move_all("Node/Update")
-
-    def _node_delete(self, node: Any) -> None:
-        self.snapshot.remove_node(node["metadata"]["name"])
-
-    @staticmethod
-    def _terminal(pod: Any) -> bool:
-        return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
-
-    def _pod_add(self, pod: Any) -> None:
-        info = PodInfo(pod)
-        if info.node_name:
-            if self._terminal(pod):
-                return
-            self._cache_assigned(info)
-            self.queue.move_all("Pod/Add")
-        elif info.scheduler_name in self.frameworks and not info.terminating:
-            self.queue.add(info)
-
-    def _cache_assigned(self, info: PodInfo) -> None:
-        key = info.key
-        if key in self.assumed:
-            del self.assumed[key]  # confirmed: the informer's copy replaces the assumed one
-        if self.queue.where(key) is not None and self.queue.where(key) != "flight":
-            self.queue.delete(key)
-        self.queue.remove_nomination(key)
-        self.snapshot.add_pod(info)
-
-    def _pod_update(self, old: Any, new: Any) -> None:
-        meta = new["metadata"]
-        cached = self.snapshot.pods.get(f"{meta.get('namespace') or 'default'}/{meta['name']}")
-        info = PodInfo(new, cached[1] if cached is not None else None)
-        if info.node_name:
-            if self._terminal(new):
-                self._pod_delete(new)
-                return
-            was = (old.get("spec") or {}).get("nodeName")
-            self._cache_assigned(info)
-            if not was:
-                self.queue.move_all("Pod/Add")
-            elif (old.get("metadata") or {}).get("labels") != (new.get("metadata") or {}).get(
-                "labels"
-            ):
-                self.queue.move_all("Pod/Update")
-        elif info.scheduler_name in self.frameworks:
-            if info.terminating:
-                self.queue.delete(info.key)
-            else:
-                self.queue.update(info)
-
-    def _pod_delete(self, pod: Any) -> None:
-        info = PodInfo(pod)
-        key = info.key
-        if self.snapshot.remove_pod(key) is not None:
-            self.assumed.pop(key, None)
-            self.queue.move_all("Pod/Delete")
-        if self.queue.where(key) != "flight":
-            self.queue.delete(key)
-        else:
-            self.queue.remove_nomination(key)
-
-    def _ns_event(self, ns: Any, deleted: bool) -> None:
-        name = ns["metadata"]["name"]
-        if deleted:
-            self.snapshot.namespaces.pop(name, None)
-        else:
-            self.snapshot.namespaces[name] = ns["metadata"].get("labels") or {}
-
-    def _svc_event(self, svc: Any, deleted: bool) -> None:
-        key = (svc["metadata"].get("namespace"), svc["metadata"]["name"])
-        self.snapshot.services = [
-            s
-            for s in self.snapshot.services
-            if (s["metadata"].get("namespace"), s["metadata"]["name"]) != key
-        ]
-        if not deleted:
-            self.snapshot.services.append(svc)
-
-    def _rs_event(self, rs: Any, deleted: bool) -> None:
-        key = f"{rs['metadata'].get('namespace')}/{rs['metadata']['name']}"
-        if deleted:
-            self.snapshot.replicasets.pop(key, None)
-        else:
-            self.snapshot.replicasets[key] = rs
-
     # -- the loop -----------------------------------------------------------------------------
     def _run(self) -> Generator[Any, Any, None]:
         yield self.pods.wait_for_sync()
@@ -344,295 +250,6 @@ class Scheduler:
             return cost
         self._assume_and_bind(q, cycle, fwk, result, state)
         return cost
-
-    # -- success ------------------------------------------------------------------------------
-    def _assume_and_bind(
-        self,
-        q: QueuedPodInfo,
-        cycle: int,
-        fwk: Framework,
-        result: ScheduleResult,
-        state: CycleState,
-    ) -> None:
-        pod = q.pod
-        node = result.node
-        assert node is not None
-        for hook in self.decision_hooks:
-            hook(self, pod, node, fwk, result)
-        assumed = pod.on_node(node)
-        self.snapshot.add_pod(assumed)
-        self.assumed[pod.key] = node
-        self.queue.remove_nomination(pod.key)
-        self.trace.record(COMPONENT, "schedule", pod.key, "", self._detail(node, result, fwk))
-        for pl in fwk.points["reserve"]:
-            st = pl.reserve(state, pod, node)
-            if st is not None and not st.is_success():
-                self._unreserve(fwk, state, pod, node)
-                self._forget(pod.key)
-                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
-                return
-        for pl in fwk.points["permit"]:
-            st = pl.permit(state, pod, node)
-            if st is not None and not st.is_success():
-                self._unreserve(fwk, state, pod, node)
-                self._forget(pod.key)
-                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
-                return
-        binds = fwk.points["bind"]
-        if binds and hasattr(binds[0], "bind_request") and not fwk.points["preBind"]:
-            # DefaultBinder first: the binding cycle is the request and its callback (the
-            # same modelled latency, without a SimPy process per pod)
-            try:
-                req = binds[0].bind_request(state, pod, node)
-            except ApiError as e:
-                self._bind_failed(q, cycle, fwk, state, node, e.message)
-                return
-            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
-            return
-        self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
-
-    def _bound(
-        self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
-    ) -> None:
-        if req.ok:
-            self._bind_succeeded(q, fwk, state, node)
-            return
-        req.defused = True
-        if not isinstance(req.value, ApiError):
-            raise req.value
-        self._bind_failed(q, cycle, fwk, state, node, req.value.message)
-
-    def _detail(self, node: str, result: ScheduleResult, fwk: Framework) -> str:
-        text = f"node={node} feasible={result.feasible}/{self.snapshot.num_nodes} evaluated={result.evaluated}"
-        if result.totals is None or result.feasible_slots is None:
-            return text + (" nominated" if result.processed == 0 else " only-feasible")
-        slots = result.feasible_slots
-        i = result.selected
-        if i < 0:
-            i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
-        totals = result.totals
-        parts = " ".join(f"{p}={int(s[i])}" for p, s in result.plugin_scores.items())
-        text += f" score={int(totals[i])} [{parts}]"
-        if len(slots) > 1:
-            # the first best of the others (argmax with the chosen one masked out)
-            best = totals[i]
-            totals[i] = -1
-            j = int(np.argmax(totals))
-            totals[i] = best
-            alt = self.snapshot.nodes[int(slots[j])].name  # type: ignore[union-attr]
-            text += f" runner-up={alt}:{int(totals[j])}"
-        return text
-
-    def _binding_cycle(
-        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
-    ) -> Generator[Any, Any, None]:
-        pod = q.pod
-        try:
-            for pl in fwk.points["preBind"]:
-                st = pl.pre_bind(state, pod, node)
-                if st is not None and not st.is_success():
-                    raise SchedulingError(f"running PreBind plugin {pl.name!r}: {st.message}")
-            for pl in fwk.points["bind"]:
-                st = yield from pl.bind(state, pod, node)
-                if st is not None and st.is_skip():
-                    continue
-                break
-        except (ApiError, SchedulingError) as e:
-            msg = e.message if isinstance(e, ApiError) else str(e)
-            self._bind_failed(q, cycle, fwk, state, node, msg)
-            return
-        self._bind_succeeded(q, fwk, state, node)
-
-    def _bind_failed(
-        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str, msg: str
-    ) -> None:
-        pod = q.pod
-        self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
-        self._unreserve(fwk, state, pod, node)
-        if self.assumed.get(pod.key) == node:
-            self._forget(pod.key)
-        self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
-        self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
-
-    def _bind_succeeded(
-        self, q: QueuedPodInfo, fwk: Framework, state: CycleState, node: str
-    ) -> None:
-        pod = q.pod
-        self.scheduled += 1
-        self.queue.done(pod.key)
-        for pl in fwk.points["postBind"]:
-            pl.post_bind(state, pod, node)
-        rec = self.recorders.get(fwk.name)
-        if rec is not None:
-            rec.event(pod.pod, "Normal", "Scheduled", f"Successfully assigned {pod.key} to {node}")
-
-    def _unreserve(self, fwk: Framework, state: CycleState, pod: PodInfo, node: str) -> None:
-        for pl in reversed(fwk.points["reserve"]):
-            fn = getattr(pl, "unreserve", None)
-            if fn is not None:
-                fn(state, pod, node)
-
-    def _forget(self, key: str) -> None:
-        self.assumed.pop(key, None)
-        self.snapshot.remove_pod(key)
-
-    # -- failure ------------------------------------------------------------------------------
-    def _unschedulable(
-        self,
-        q: QueuedPodInfo,
-        cycle: int,
-        fwk: Framework,
-        result: ScheduleResult,
-        state: CycleState,
-    ) -> None:
-        diag = result.diagnosis
-        assert diag is not None
-        nominated: str | None = None
-        if diag.prefilter_status is None or diag.prefilter_status.is_rejected():
-            for pl in fwk.points["postFilter"]:
-                node, st = pl.post_filter(state, q.pod, diag)
-                if st.is_success():
-                    nominated = node
-                    diag.postfilter_msg = ""
-                    break
-                diag.postfilter_msg = st.message
-                if node == "":
-                    nominated = ""
-        victims = state.read(VICTIMS)
-        if victims is not None:
-            self._preempt(fwk, q.pod, victims[0], victims[1])
-        msg = diag.message()
-        self._failure(
-            q,
-            cycle,
-            fwk,
-            Status("Unschedulable", (msg,)),
-            diag.unschedulable_plugins,
-            nominated=nominated,
-        )
-
-    def _failure(
-        self,
-        q: QueuedPodInfo,
-        cycle: int,
-        fwk: Framework,
-        status: Status,
-        plugins: set[str],
-        *,
-        error: bool = False,
-        nominated: str | None = None,
-    ) -> None:
-        """handleSchedulingFailure: requeue, record, update the pod's condition."""
-        pod = q.pod
-        self.failed_attempts += 1
-        msg = status.message
-        self.trace.record(COMPONENT, "unschedulable", pod.key, "", msg)
-        if self.queue.where(pod.key) == "flight":
-            self.queue.add_unschedulable_if_not_present(q, cycle, plugins, error=error)
-        if nominated:
-            self.queue.add_nomination(pod, nominated)
-        elif nominated == "":
-            self.queue.remove_nomination(pod.key)
-        rec = self.recorders.get(fwk.name)
-        if rec is not None:
-            rec.event(pod.pod, "Warning", "FailedScheduling", msg)
-        self.clock.process(self._update_pod_status(pod, msg, nominated))
-
-    def _update_pod_status(
-        self, pod: PodInfo, msg: str, nominated: str | None
-    ) -> Generator[Any, Any, None]:
-        cond = {
-            "type": "PodScheduled",
-            "status": "False",
-            "reason": "Unschedulable",
-            "message": msg,
-            "lastProbeTime": None,
-            "lastTransitionTime": self.clock.timestamp(),
-        }
-        status: dict[str, Any] = {"conditions": [cond]}
-        if nominated is not None:
-            status["nominatedNodeName"] = nominated or None
-        old = next(
-            (
-                c
-                for c in (pod.pod.get("status") or {}).get("conditions") or ()
-                if c.get("type") == "PodScheduled"
-            ),
-            None,
-        )
-        if (
-            old is not None
-            and old.get("message") == msg
-            and old.get("status") == "False"
-            and nominated is None
-        ):
-            return
-        try:
-            yield self.client.patch(
-                "pods", pod.name, {"status": status}, namespace=pod.namespace, subresource="status"
-            )
-        except ApiError:
-            return
-
-    def _preempt(self, fwk: Framework, pod: PodInfo, node: str, victims: list[PodInfo]) -> None:
-        """prepareCandidate: evict the victims, clear lower-priority nominations on the node."""
-        names = ",".join(v.key for v in victims)
-        self.trace.record(COMPONENT, "preempt", pod.key, "", f"node={node} victims={names}")
-        for v in victims:
-            self.clock.process(self._evict(fwk, pod, node, v))
-        for other in self.queue.nominated_pods_for(node):
-            if other.priority < pod.priority and other.key != pod.key:
-                self.queue.remove_nomination(other.key)
-                self.clock.process(self._clear_nomination(other))
-
-    def _evict(
-        self, fwk: Framework, preemptor: PodInfo, node: str, victim: PodInfo
-    ) -> Generator[Any, Any, None]:
-        cond = {
-            "type": "DisruptionTarget",
-            "status": "True",
-            "reason": "PreemptionByScheduler",
-            "message": f"{fwk.name}: preempting to accommodate a higher priority pod",
-            "lastTransitionTime": self.clock.timestamp(),
-        }
-        try:
-            yield self.client.patch(
-                "pods",
-                victim.name,
-                {"status": {"conditions": [cond]}},
-                namespace=victim.namespace,
-                subresource="status",
-            )
-            yield self.client.delete(
-                "pods",
-                victim.name,
-                namespace=victim.namespace,
-                preconditions={"uid": victim.uid} if victim.uid else None,
-            )
-        except ApiError as e:
-            if e.code != 404:
-                self.trace.record(COMPONENT, "preempt-failed", victim.key, "", e.message)
-            return
-        rec = self.recorders.get(fwk.name)
-        if rec is not None:
-            rec.event(
-                victim.pod,
-                "Normal",
-                "Preempted",
-                f"Preempted by pod {preemptor.uid} on node {node}",
-            )
-
-    def _clear_nomination(self, pod: PodInfo) -> Generator[Any, Any, None]:
-        try:
-            yield self.client.patch(
-                "pods",
-                pod.name,
-                {"status": {"nominatedNodeName": None}},
-                namespace=pod.namespace,
-                subresource="status",
-            )
-        except ApiError:
-            return
 
 
 def why(cluster: Any, key: str) -> list[str]:

@@ -1,0 +1,165 @@
+"""The success half of a scheduling cycle and the binding cycle: assume the pod on its node in
+the cache, Reserve, Permit, then PreBind and Bind (pods/binding) asynchronously; on success
+PostBind and the Scheduled Event, on failure Unreserve, forget the assumed pod and requeue.
+
+Follows pkg/scheduler/schedule_one.go (schedulingCycle's assume/reserve/permit, bindingCycle,
+handleBindingCycleError) and the cache's AssumePod/ForgetPod
+(pkg/scheduler/backend/cache/cache.go). Trace records: `schedule` with the chosen node,
+feasible/evaluated counts, its weighted total, per-plugin scores and the runner-up;
+`bind-failed`. `BindingCycle` is a base of `Scheduler` (scheduler.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from sim.api.errors import ApiError
+from sim.scheduler.failure import COMPONENT, FailureHandler
+from sim.scheduler.framework import Framework, ScheduleResult, SchedulingError
+from sim.scheduler.interface import CycleState
+from sim.scheduler.podinfo import PodInfo
+from sim.scheduler.queue import QueuedPodInfo
+from sim.scheduler.snapshot import Snapshot
+from sim.scheduler.status import ERROR, Status
+
+
+class BindingCycle(FailureHandler):
+    """Assume, reserve, permit and bind one decided pod (see the module docstring)."""
+
+    snapshot: Snapshot
+    assumed: dict[str, str]
+    decision_hooks: list[Any]
+    scheduled: int
+
+    def _assume_and_bind(
+        self,
+        q: QueuedPodInfo,
+        cycle: int,
+        fwk: Framework,
+        result: ScheduleResult,
+        state: CycleState,
+    ) -> None:
+        pod = q.pod
+        node = result.node
+        assert node is not None
+        for hook in self.decision_hooks:
+            hook(self, pod, node, fwk, result)
+        assumed = pod.on_node(node)
+        self.snapshot.add_pod(assumed)
+        self.assumed[pod.key] = node
+        self.queue.remove_nomination(pod.key)
+        self.trace.record(COMPONENT, "schedule", pod.key, "", self._detail(node, result, fwk))
+        for pl in fwk.points["reserve"]:
+            st = pl.reserve(state, pod, node)
+            if st is not None and not st.is_success():
+                self._unreserve(fwk, state, pod, node)
+                self._forget(pod.key)
+                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
+                return
+        for pl in fwk.points["permit"]:
+            st = pl.permit(state, pod, node)
+            if st is not None and not st.is_success():
+                self._unreserve(fwk, state, pod, node)
+                self._forget(pod.key)
+                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
+                return
+        binds = fwk.points["bind"]
+        if binds and hasattr(binds[0], "bind_request") and not fwk.points["preBind"]:
+            # DefaultBinder first: the binding cycle is the request and its callback (the
+            # same modelled latency, without a SimPy process per pod)
+            try:
+                req = binds[0].bind_request(state, pod, node)
+            except ApiError as e:
+                self._bind_failed(q, cycle, fwk, state, node, e.message)
+                return
+            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
+            return
+        self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
+
+    def _bound(
+        self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        if req.ok:
+            self._bind_succeeded(q, fwk, state, node)
+            return
+        req.defused = True
+        if not isinstance(req.value, ApiError):
+            raise req.value
+        self._bind_failed(q, cycle, fwk, state, node, req.value.message)
+
+    def _detail(self, node: str, result: ScheduleResult, fwk: Framework) -> str:
+        text = f"node={node} feasible={result.feasible}/{self.snapshot.num_nodes} evaluated={result.evaluated}"
+        if result.totals is None or result.feasible_slots is None:
+            return text + (" nominated" if result.processed == 0 else " only-feasible")
+        slots = result.feasible_slots
+        i = result.selected
+        if i < 0:
+            i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
+        totals = result.totals
+        parts = " ".join(f"{p}={int(s[i])}" for p, s in result.plugin_scores.items())
+        text += f" score={int(totals[i])} [{parts}]"
+        if len(slots) > 1:
+            # the first best of the others (argmax with the chosen one masked out)
+            best = totals[i]
+            totals[i] = -1
+            j = int(np.argmax(totals))
+            totals[i] = best
+            alt = self.snapshot.nodes[int(slots[j])].name  # type: ignore[union-attr]
+            text += f" runner-up={alt}:{int(totals[j])}"
+        return text
+
+    def _binding_cycle(
+        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
+    ) -> Generator[Any, Any, None]:
+        pod = q.pod
+        try:
+            for pl in fwk.points["preBind"]:
+                st = pl.pre_bind(state, pod, node)
+                if st is not None and not st.is_success():
+                    raise SchedulingError(f"running PreBind plugin {pl.name!r}: {st.message}")
+            for pl in fwk.points["bind"]:
+                st = yield from pl.bind(state, pod, node)
+                if st is not None and st.is_skip():
+                    continue
+                break
+        except (ApiError, SchedulingError) as e:
+            msg = e.message if isinstance(e, ApiError) else str(e)
+            self._bind_failed(q, cycle, fwk, state, node, msg)
+            return
+        self._bind_succeeded(q, fwk, state, node)
+
+    def _bind_failed(
+        self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str, msg: str
+    ) -> None:
+        pod = q.pod
+        self.trace.record(COMPONENT, "bind-failed", pod.key, "", f"node={node}: {msg}")
+        self._unreserve(fwk, state, pod, node)
+        if self.assumed.get(pod.key) == node:
+            self._forget(pod.key)
+        self.queue.move_all("Pod/Delete")  # the assumed pod's resources are free again
+        self._failure(q, cycle, fwk, Status(ERROR, (msg,)), set(), error=True)
+
+    def _bind_succeeded(
+        self, q: QueuedPodInfo, fwk: Framework, state: CycleState, node: str
+    ) -> None:
+        pod = q.pod
+        self.scheduled += 1
+        self.queue.done(pod.key)
+        for pl in fwk.points["postBind"]:
+            pl.post_bind(state, pod, node)
+        rec = self.recorders.get(fwk.name)
+        if rec is not None:
+            rec.event(pod.pod, "Normal", "Scheduled", f"Successfully assigned {pod.key} to {node}")
+
+    def _unreserve(self, fwk: Framework, state: CycleState, pod: PodInfo, node: str) -> None:
+        for pl in reversed(fwk.points["reserve"]):
+            fn = getattr(pl, "unreserve", None)
+            if fn is not None:
+                fn(state, pod, node)
+
+    def _forget(self, key: str) -> None:
+        self.assumed.pop(key, None)
+        self.snapshot.remove_pod(key)
