@@ -105,6 +105,17 @@ WORKLOADS = {
 }
 
 
+GIVE_UP_S = 3600.0  # simulated seconds without all pods bound: the workload cannot fit
+
+
+def _check_progress(name: str, nodes: int, scheduled: int, want: int, t: float) -> None:
+    if t > GIVE_UP_S and scheduled < want:
+        raise SystemExit(
+            f"{name}: only {scheduled} of {want} pods could be placed on {nodes} nodes after "
+            f"{GIVE_UP_S:.0f} simulated s (this workload needs more nodes)"
+        )
+
+
 def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, int]:
     make, initial, measured, zoned = WORKLOADS[name]
     if measured_override:
@@ -140,12 +151,14 @@ def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, in
     while sched.scheduled < initial:
         t += 5
         c.run(t)
+        _check_progress(name, nodes, sched.scheduled, initial, t)
     for i in range(measured):
         c.api.create("pods", make(i, True))
     start = time.perf_counter()
     while sched.scheduled < initial + measured:
         t += 5
         c.run(t)
+        _check_progress(name, nodes, sched.scheduled, initial + measured, t)
     wall = time.perf_counter() - start
     return measured / wall, measured
 
