@@ -186,6 +186,16 @@ class NodeHeartbeat:
         if registry is None or not kl.reaches_api_server() or self.kubelets.get(kl.name) is not kl:
             self._push_report(kl, first_s)
             return
+
+        def lost() -> None:  # the Node was deleted: the next due report finds out (404)
+            if self.reporting.get(kl.name) is not kl:
+                return
+            del self.reporting[kl.name]
+            now = self.clock.now
+            k = 0 if now < first_s else math.floor((now - first_s) / period_s + 1e-9) + 1
+            kl.last_status_post_s = first_s + (k - 1) * period_s
+            self._push_report(kl, first_s + k * period_s)
+
         registry.start(
             self._node_kind,
             None,
@@ -194,6 +204,7 @@ class NodeHeartbeat:
             period_s=period_s,
             phase_s=first_s,
             stamp=NODE_HEARTBEAT,
+            on_lost=lost,
         )
         self.reporting[kl.name] = kl
 

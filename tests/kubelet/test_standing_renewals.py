@@ -184,3 +184,17 @@ def test_readers_and_watchers_see_the_same_with_or_without_standing_renewals(
     plan: list[tuple[int, float, str, int]],
 ) -> None:
     assert _play(plan, standing=True) == _play(plan, standing=False)
+
+
+@pytest.mark.parametrize("standing", [True, False])
+def test_a_deleted_node_is_registered_again_at_its_next_report(standing: bool) -> None:
+    """The kubelet finds out at its next due report (404) and registers again, whether its
+    heartbeats are standing renewals or its own posts."""
+    c, _ = cluster(standing=standing)
+    c.run(100)
+    c.api.delete("nodes", "n-2", user="someone")
+    c.run(305)
+    assert not [n for n in c.list("nodes") if n["metadata"]["name"] == "n-2"]
+    c.run(320)
+    node = c.get("nodes", "n-2")
+    assert c.clock.seconds_of(node["metadata"]["creationTimestamp"]) == pytest.approx(310, abs=1)
