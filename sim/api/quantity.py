@@ -20,15 +20,39 @@ Guarantees:
   Huge in-range exponents (`1e2147483647`) are never expanded to parse, print or compare.
 - `value()` / `milli_value()` round away from zero (upstream's documented rule) and saturate at
   the int64 limits instead of wrapping.
+
+Layout: quantity_amount.py holds the exact amount (suffix tables, canonical text, comparison,
+rounding), quantity_parse.py the scanner; this module the `Quantity` type and the public
+functions, and it re-exports the errors and `Format`.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
+
+from sim.api.quantity_amount import (
+    _DIGITS,
+    _MAX_INT64,
+    ERR_FORMAT_WRONG,
+    ERR_NUMERIC,
+    ERR_SUFFIX,
+    Format,
+    QuantityError,
+    _canonical_text,
+    _cmp_parts,
+    _scaled_value,
+    _strip_tens,
+    _to_int,
+)
+from sim.api.quantity_parse import (
+    _cached_text,
+    _fast_path_scale,
+    _interpret,
+    _round_up_to_nano,
+    _scan,
+)
 
 __all__ = [
     "ERR_FORMAT_WRONG",
@@ -42,173 +66,6 @@ __all__ = [
     "memory_bytes",
     "parse_quantity",
 ]
-
-_SPLIT_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
-ERR_FORMAT_WRONG = f"quantities must match the regular expression '{_SPLIT_RE}'"
-ERR_NUMERIC = "unable to parse numeric part of quantity"
-ERR_SUFFIX = "unable to parse quantity's suffix"
-
-_MAX_INT64 = (1 << 63) - 1
-_MIN_INT64 = -(1 << 63)
-_MAX_INT32 = (1 << 31) - 1
-_NANO = -9
-# upstream 1.32 maxInt64Factors: numbers with more digits skip the int64 fast path.
-_MAX_INT64_FACTORS = 18
-_DIGITS = frozenset("0123456789")
-_SUFFIX_CHARS = frozenset("eEinumkKMGTP")
-
-
-class QuantityError(ValueError):
-    """A string that is not a quantity; `str(err)` is upstream's error text."""
-
-
-class Format(StrEnum):
-    """upstream resource.Format; compares equal to the plain strings."""
-
-    DECIMAL_EXPONENT = "DecimalExponent"
-    BINARY_SI = "BinarySI"
-    DECIMAL_SI = "DecimalSI"
-
-
-_DEC_SUFFIXES = {
-    "": 0,
-    "n": -9,
-    "u": -6,
-    "m": -3,
-    "k": 3,
-    "M": 6,
-    "G": 9,
-    "T": 12,
-    "P": 15,
-    "E": 18,
-}
-_BIN_SUFFIXES = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DEC_BY_EXP = {exp: s for s, exp in _DEC_SUFFIXES.items()}
-_BIN_BY_POW = {0: "", 1: "Ki", 2: "Mi", 3: "Gi", 4: "Ti", 5: "Pi", 6: "Ei"}
-
-
-def _to_int(digits: str) -> int:
-    """int() for digit strings of any length (int() refuses more than 4300 digits)."""
-    return int(digits) if len(digits) < 4000 else int(Decimal(digits))
-
-
-def _to_str(n: int) -> str:
-    return str(n) if n.bit_length() < 13000 else str(Decimal(n))
-
-
-def _strip_tens(m: int, e: int) -> tuple[int, int]:
-    """Move factors of ten from m into e (zero is (0, 0))."""
-    if m == 0:
-        return 0, 0
-    while m % 100000000 == 0:
-        m //= 100000000
-        e += 8
-    while m % 10 == 0:
-        m //= 10
-        e += 1
-    return m, e
-
-
-def _parse_int64(text: str) -> int | None:
-    """Go strconv.ParseInt(text, 10, 64): optional sign, ASCII digits, int64 range."""
-    body = text[1:] if text[:1] in ("+", "-") else text
-    if not body or not all(c in _DIGITS for c in body):
-        return None
-    n = int(text)
-    return n if _MIN_INT64 <= n <= _MAX_INT64 else None
-
-
-def _scan(s: str) -> tuple[bool, str, str, str, str]:
-    """upstream parseQuantityString: (positive, value, num, denom, suffix)."""
-    positive, pos, end = True, 0, len(s)
-    if end and s[0] in "+-":
-        positive, pos = s[0] == "+", 1
-    while pos < end and s[pos] == "0":
-        pos += 1
-    if pos >= end:
-        return positive, "0", "0", "", ""
-    start = pos
-    while pos < end and s[pos] in _DIGITS:
-        pos += 1
-    num = s[start:pos] or "0"
-    if pos >= end:
-        return positive, s, num, "", ""
-    denom = ""
-    if s[pos] == ".":
-        pos += 1
-        start = pos
-        while pos < end and s[pos] in _DIGITS:
-            pos += 1
-        denom = s[start:pos]
-        if pos >= end:
-            return positive, s, num, denom, ""
-    value, suffix_start = s[:pos], pos
-    while pos < end and s[pos] in _SUFFIX_CHARS:
-        pos += 1
-    if pos < end and s[pos] in "+-":
-        pos += 1
-    while pos < end and s[pos] in _DIGITS:
-        pos += 1
-    if pos < end:
-        raise QuantityError(ERR_FORMAT_WRONG)
-    return positive, value, num, denom, s[suffix_start:]
-
-
-def _interpret(suffix: str) -> tuple[int, int, Format]:
-    """upstream quantitySuffixer.interpret: (base, exponent, format) or ErrSuffix."""
-    if suffix in _DEC_SUFFIXES:
-        return 10, _DEC_SUFFIXES[suffix], Format.DECIMAL_SI
-    if suffix in _BIN_SUFFIXES:
-        return 2, _BIN_SUFFIXES[suffix], Format.BINARY_SI
-    if len(suffix) > 1 and suffix[0] in "eE":
-        exp = _parse_int64(suffix[1:])
-        # Exponents past int32 are rejected, as upstream does since it stopped truncating them.
-        if exp is not None and -_MAX_INT32 <= exp <= _MAX_INT32:
-            return 10, exp, Format.DECIMAL_EXPONENT
-    raise QuantityError(ERR_SUFFIX)
-
-
-def _fast_path_scale(num: str, denom: str, base: int, exponent: int, fmt: Format) -> int | None:
-    """The decimal scale if upstream 1.32 takes its int64 fast path for this input, else None."""
-    if fmt is Format.BINARY_SI:
-        if exponent < 0 or denom:
-            return None
-        precision = 15 - len(num) - (exponent * 3 // 10) - 1
-    else:
-        precision = _MAX_INT64_FACTORS - len(num) - len(denom)
-    scale = (exponent if base == 10 else 0) - len(denom)
-    if precision < 0 or scale < _NANO:
-        return None
-    if base == 2 and int(num) << exponent > _MAX_INT64:
-        return None
-    return scale
-
-
-def _cached_text(s: str, num: str, denom: str, scale: int, fmt: Format) -> str | None:
-    """The input string upstream's fast path keeps as `q.s` (echoed by String()), or None.
-
-    Upstream's quick "already canonical" check ignores signs, leading zeros and decimal points,
-    so `+1Ki`, `0100m` and `1.500` are kept verbatim.
-    """
-    shifted = num + denom
-    if fmt is Format.BINARY_SI:
-        return s if int(shifted) & 7 else None
-    if scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
-        return s
-    return None
-
-
-def _round_up_to_nano(m: int, e: int) -> tuple[int, int]:
-    """Round the magnitude up to whole nano units (upstream inf.RoundUp at scale 9)."""
-    if e >= _NANO or m == 0:
-        return m, e
-    shift, mag = _NANO - e, abs(m)
-    if shift > mag.bit_length():
-        q = 1  # 0 < mag / 10**shift < 1
-    else:
-        q, r = divmod(mag, 10**shift)
-        q += r != 0
-    return (q if m > 0 else -q), _NANO
 
 
 def _parse_str(s: str) -> Quantity:
@@ -239,69 +96,6 @@ def _parse_str(s: str) -> Quantity:
             fmt = Format.DECIMAL_SI
     m, e = _strip_tens(m if positive else -m, e)
     return Quantity._make(m, e, fmt, text)
-
-
-def _ndigits(mag: int) -> int:
-    return len(_to_str(mag))
-
-
-def _cmp_parts(ma: int, ea: int, mb: int, eb: int) -> int:
-    """Compare ma*10**ea with mb*10**eb without expanding far-apart exponents."""
-    if ea == eb:
-        return (ma > mb) - (ma < mb)
-    sa, sb = (ma > 0) - (ma < 0), (mb > 0) - (mb < 0)
-    if sa != sb or sa == 0:
-        return (sa > sb) - (sa < sb)
-    if abs(ea - eb) > 64:
-        adj_a, adj_b = _ndigits(abs(ma)) + ea, _ndigits(abs(mb)) + eb
-        if adj_a != adj_b:
-            return sa if adj_a > adj_b else -sa
-    low = min(ea, eb)
-    a, b = ma * 10 ** (ea - low), mb * 10 ** (eb - low)
-    return (a > b) - (a < b)
-
-
-def _decimal_text(m: int, e: int, fmt: Format) -> str:
-    """upstream AsCanonicalBytes plus the decimal suffix (exponent form past the table)."""
-    shift = e % 3
-    if shift:
-        m, e = m * 10**shift, e - shift
-    if fmt is Format.DECIMAL_SI and e in _DEC_BY_EXP:
-        return _to_str(m) + _DEC_BY_EXP[e]
-    return _to_str(m) if e == 0 else f"{_to_str(m)}e{e}"
-
-
-def _canonical_text(m: int, e: int, fmt: Format) -> str:
-    """upstream Quantity.CanonicalizeBytes."""
-    if m == 0:
-        return "0"
-    if fmt is Format.BINARY_SI:
-        small = e <= 3 and abs(m) * 10 ** max(e, 0) < 1024 * 10 ** max(-e, 0)
-        if small or e < 0:
-            fmt = Format.DECIMAL_SI  # between -1024 and 1024, or not a whole number
-        else:
-            twos = ((m & -m).bit_length() - 1) + e
-            power = twos // 10
-            if power <= 6:
-                n = m * 10**e
-                return _to_str(n >> (10 * power)) + _BIN_BY_POW[power]
-            fmt = Format.DECIMAL_SI  # past Ei: no binary suffix left
-    return _decimal_text(m, e, fmt)
-
-
-def _scaled_value(m: int, e: int) -> int:
-    """m * 10**e rounded away from zero, saturated to int64."""
-    if m == 0:
-        return 0
-    if e >= 0:
-        if e > 19:
-            return _MAX_INT64 if m > 0 else _MIN_INT64
-        r = m * 10**e
-    else:
-        q, rem = divmod(abs(m), 10**-e)
-        q += rem != 0
-        r = q if m > 0 else -q
-    return max(_MIN_INT64, min(_MAX_INT64, r))
 
 
 class Quantity:

@@ -22,6 +22,7 @@ from sim.controllers.base import SyncError
 
 if TYPE_CHECKING:
     from sim.controllers.deployment import DeploymentController
+    from sim.controllers.deployment_sync import DeploymentSync
 
 Gen = Generator[Any, Any, Any]
 
@@ -139,7 +140,7 @@ def scale_down_old_for_rolling(
     return out, total
 
 
-def scale(ctl: DeploymentController, d: dict[str, Any], new_rs: Any, old: list[Any]) -> Gen:
+def scale(ctl: DeploymentSync, d: dict[str, Any], new_rs: Any, old: list[Any]) -> Gen:
     """sync.go scale: a lone active ReplicaSet takes every replica; a saturated new one empties
     the old ones; otherwise (RollingUpdate) the difference is spread in proportion to each
     ReplicaSet's max-replicas annotation, larger first (newer first when scaling up, older first
@@ -230,7 +231,7 @@ def old_pods_running(new_rs: Any, old: list[Any], pod_map: dict[str, list[Any]])
 
 # -- status and progress ------------------------------------------------------------------------
 def calculate_status(
-    ctl: DeploymentController, d: dict[str, Any], all_rss: list[Any], new_rs: Any
+    ctl: DeploymentSync, d: dict[str, Any], all_rss: list[Any], new_rs: Any
 ) -> dict[str, Any]:
     rss = [rs for rs in all_rss if rs is not None]
     available = du.status_sum(rss, "availableReplicas")

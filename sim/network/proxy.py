@@ -20,6 +20,9 @@ compacted away.
 
 Informers feed the log (kube-proxy watches Services and EndpointSlices); changes at one instant
 become one version, as kube-proxy's minSyncPeriod batches them.
+
+The tables themselves (`ServiceState`, `compile_service`, `categorize`) are changetracker.py;
+routing a connection through a node's view (`route`, `Route`) is proxier.py.
 """
 
 from __future__ import annotations
@@ -27,84 +30,41 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.network.changetracker import (
+    DEFAULT_AFFINITY_S,
+    SERVICE_NAME_LABEL,
+    Endpoint,
+    ServicePort,
+    ServiceState,
+    compile_service,
+)
+from sim.network.proxier import NO_ENDPOINT, NO_LOCAL_ENDPOINT, NO_SERVICE, Proxier, Route
 from sim.network.topology import CONTROL_PLANE, Topology
+
+__all__ = [
+    "DEFAULT_AFFINITY_S",
+    "DEFAULT_SYNC_DELAY_S",
+    "DEFAULT_SYNC_JITTER",
+    "NO_ENDPOINT",
+    "NO_LOCAL_ENDPOINT",
+    "NO_SERVICE",
+    "SERVICE_NAME_LABEL",
+    "Endpoint",
+    "ProxyTables",
+    "Route",
+    "ServicePort",
+    "ServiceState",
+    "VersionedMap",
+    "compile_service",
+]
 
 if TYPE_CHECKING:
     from sim.core import RandomStream
 
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"  # discovery/v1 LabelServiceName
-DEFAULT_AFFINITY_S = 10800.0  # core/v1 DefaultClientIPServiceAffinitySeconds
 DEFAULT_SYNC_DELAY_S = 1.0  # kube-proxy iptables minSyncPeriod default
 DEFAULT_SYNC_JITTER = 0.5
-
-# outcomes of routing on a node (reasons the traffic module reports)
-NO_ENDPOINT = "no ready endpoint"
-NO_LOCAL_ENDPOINT = "no local endpoint"
-NO_SERVICE = "no such service"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One address of an EndpointSlice as kube-proxy keeps it (BaseEndpointInfo)."""
-
-    ip: str
-    node: str
-    zone: str
-    ready: bool
-    serving: bool
-    terminating: bool
-    pod: str  # namespace/name of the targetRef, "" if none
-    uid: str
-    ports: tuple[tuple[str, int], ...]  # (service port name, target port)
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePort:
-    name: str
-    port: int
-    protocol: str
-    node_port: int
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceState:
-    """A service's table: its frontends, policies and endpoints (sorted by IP)."""
-
-    key: str
-    type: str
-    cluster_ip: str
-    ports: tuple[ServicePort, ...]
-    session_affinity: bool
-    affinity_timeout_s: float
-    internal_local: bool
-    external_local: bool
-    endpoints: tuple[Endpoint, ...]
-
-    def port(self, number: int) -> ServicePort | None:
-        for p in self.ports:
-            if p.port == number:
-                return p
-        return None
-
-    def node_port(self, number: int) -> ServicePort | None:
-        for p in self.ports:
-            if p.node_port == number:
-                return p
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Where a node's rules send one connection: an endpoint, or why nothing."""
-
-    service: str
-    endpoint: Endpoint | None
-    target_port: int
-    reason: str  # "" when an endpoint was chosen
-    version: int
 
 
 class VersionedMap:
@@ -155,80 +115,7 @@ class VersionedMap:
         return sum(len(h) for h in self._h.values())
 
 
-def _pod_ref(ep: Mapping[str, Any]) -> tuple[str, str]:
-    ref = ep.get("targetRef") or {}
-    if ref.get("kind", "Pod") != "Pod" or not ref.get("name"):
-        return "", ""
-    return f"{ref.get('namespace', '')}/{ref['name']}", ref.get("uid", "")
-
-
-def compile_service(svc: Mapping[str, Any] | None, slices: list[Any]) -> ServiceState | None:
-    """One service's table from the Service and its EndpointSlices (None: no frontend)."""
-    if svc is None:
-        return None
-    spec = svc.get("spec") or {}
-    if spec.get("type") == "ExternalName":
-        return None
-    meta = svc["metadata"]
-    ports = tuple(
-        ServicePort(
-            p.get("name", ""), int(p["port"]), p.get("protocol", "TCP"), int(p.get("nodePort") or 0)
-        )
-        for p in spec.get("ports") or ()
-    )
-    seen: dict[str, Endpoint] = {}
-    for es in sorted(slices, key=lambda s: s["metadata"]["name"]):
-        if es.get("addressType", "IPv4") != "IPv4":
-            continue
-        es_ports = tuple(
-            (p.get("name", ""), int(p["port"])) for p in es.get("ports") or () if p.get("port")
-        )
-        for ep in es.get("endpoints") or ():
-            cond = ep.get("conditions") or {}
-            ready = cond.get("ready") is not False  # nil means ready (discovery/v1)
-            pod, uid = _pod_ref(ep)
-            for ip in (ep.get("addresses") or ())[:1]:
-                if ip in seen:
-                    continue  # a pod moving between slices: the first slice wins, as upstream
-                seen[ip] = Endpoint(
-                    ip=ip,
-                    node=ep.get("nodeName") or "",
-                    zone=ep.get("zone") or "",
-                    ready=ready,
-                    serving=cond.get("serving", ready) is not False,
-                    terminating=bool(cond.get("terminating")),
-                    pod=pod,
-                    uid=uid,
-                    ports=es_ports,
-                )
-    affinity = spec.get("sessionAffinity") == "ClientIP"
-    timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
-        "timeoutSeconds"
-    )
-    cluster_ip = spec.get("clusterIP") or ""
-    return ServiceState(
-        key=f"{meta['namespace']}/{meta['name']}",
-        type=spec.get("type", "ClusterIP"),
-        cluster_ip="" if cluster_ip == "None" else cluster_ip,
-        ports=ports,
-        session_affinity=affinity,
-        affinity_timeout_s=float(timeout or DEFAULT_AFFINITY_S),
-        internal_local=spec.get("internalTrafficPolicy") == "Local",
-        external_local=spec.get("externalTrafficPolicy") == "Local",
-        endpoints=tuple(seen[ip] for ip in sorted(seen)),
-    )
-
-
-def categorize(endpoints: tuple[Endpoint, ...], node: str, local: bool) -> tuple[Endpoint, ...]:
-    """CategorizeEndpoints for one traffic policy: ready ones, else serving-terminating ones."""
-    pool = [e for e in endpoints if e.node == node] if local else list(endpoints)
-    ready = [e for e in pool if e.ready]
-    if ready:
-        return tuple(ready)
-    return tuple(e for e in pool if e.serving and e.terminating)
-
-
-class ProxyTables:
+class ProxyTables(Proxier):
     """The shared versioned log and every node's view of it (module docstring)."""
 
     def __init__(
@@ -414,58 +301,6 @@ class ProxyTables:
             if st is not None:
                 out[key] = st
         return out
-
-    # -- routing -----------------------------------------------------------------------------
-    def route(
-        self,
-        node: str,
-        *,
-        cluster_ip: str = "",
-        port: int = 0,
-        node_port: int = 0,
-        client_ip: str = "",
-    ) -> Route:
-        """The endpoint node's rules pick for a new connection to cluster_ip:port (internal
-        traffic policy) or to this node's node_port (external traffic policy)."""
-        v = self.node_version(node)
-        fe = ("np", node_port) if node_port else ("ip", cluster_ip)
-        key = self.frontends.get(fe, v)
-        state = None if key is None else self.services.get(key, v)
-        if state is None:
-            return Route(key or "", None, 0, NO_SERVICE, v)
-        sp = state.node_port(node_port) if node_port else state.port(port)
-        if sp is None:
-            return Route(state.key, None, 0, NO_SERVICE, v)
-        local = state.external_local if node_port else state.internal_local
-        candidates = categorize(state.endpoints, node, local)
-        if not candidates:
-            reason = NO_LOCAL_ENDPOINT if local and state.endpoints else NO_ENDPOINT
-            return Route(state.key, None, 0, reason, v)
-        ep = self._pick(node, state, sp.name, candidates, client_ip)
-        target = next((p for n, p in ep.ports if n == sp.name), sp.port)
-        return Route(state.key, ep, target, "", v)
-
-    def _pick(
-        self,
-        node: str,
-        state: ServiceState,
-        port_name: str,
-        candidates: tuple[Endpoint, ...],
-        client_ip: str,
-    ) -> Endpoint:
-        now = self.clock.now
-        akey = (node, state.key, port_name, client_ip)
-        if state.session_affinity and client_ip:
-            hit = self._affinity.get(akey)
-            if hit is not None and hit[1] > now:
-                for e in candidates:
-                    if e.ip == hit[0]:
-                        self._affinity[akey] = (e.ip, now + state.affinity_timeout_s)
-                        return e
-        ep = candidates[self._stream.integers(0, len(candidates))]
-        if state.session_affinity and client_ip:
-            self._affinity[akey] = (ep.ip, now + state.affinity_timeout_s)
-        return ep
 
     # -- sizes (benchmarks, docs) ------------------------------------------------------------
     def stats(self) -> dict[str, int]:
