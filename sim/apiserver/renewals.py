@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
+from sim.apiserver.keys import kind_prefix, object_key
 from sim.store import WatchEvent
 
 if TYPE_CHECKING:
@@ -137,7 +138,6 @@ class Renewals:
         self._eager: dict[str, Any] = {}  # group_resource -> running eager process
         self._ts_cache: dict[bool, tuple[float, str]] = {True: (-1.0, ""), False: (-1.0, "")}
         self.written = 0  # renewals materialised (for benchmarks)
-        self.coalesced = 0  # renewal instants never written because nobody looked
 
     # -- registration ----------------------------------------------------------------------------
     def start(
@@ -151,11 +151,9 @@ class Renewals:
         phase_s: float = 0.0,
         stamp: Stamp = LEASE_RENEW_TIME,
         on_lost: Callable[[], None] | None = None,
-    ) -> None:
+    ) -> StandingRenewal:
         """Stamp an existing object at every `phase_s + k * period_s` after now (the owner has
         just written it)."""
-        from sim.apiserver.keys import object_key
-
         key = object_key(kind, namespace, name)
         now = self.clock.now
         if key in self.by_key:
@@ -167,14 +165,13 @@ class Renewals:
         gr = kind.group_resource
         self._kinds[gr] = self._kinds.get(gr, 0) + 1
         if gr not in self._store_watches:
-            from sim.apiserver.keys import kind_prefix
-
             store = self.api.store
             self._store_watches[gr] = store.watch(
                 kind_prefix(kind), store.revision + 1, self._on_store_event
             )
         self._maybe_eager(kind)
         self._changed(key)
+        return entry
 
     def add_listener(self, fn: Callable[[str], None]) -> None:
         """Call fn(key) whenever a key starts or stops being renewed here."""
@@ -199,9 +196,6 @@ class Renewals:
             gr = entry.kind.group_resource
             self._kinds[gr] -= 1
             self._changed(key)
-
-    def is_standing(self, key: str) -> bool:
-        return key in self.by_key
 
     def handles(self, kind: Kind) -> bool:
         return self._kinds.get(kind.group_resource, 0) > 0
@@ -240,7 +234,6 @@ class Renewals:
         due = entry.latest_s(self.clock.now)
         if due <= entry.written_s + EPSILON_S:
             return
-        self.coalesced += max(0, round((due - entry.written_s) / entry.period_s) - 1)
         entry.written_s = due  # before the write: the update path settles this key again
         kv = self.api.store.get(key)
         if kv is None:
@@ -294,8 +287,6 @@ class Renewals:
 
     def _eager_loop(self, kind: Kind, hub: Any) -> Any:
         """One timer per renewal instant writes every renewal due then, while anyone watches."""
-        from sim.apiserver.keys import kind_prefix
-
         prefix = kind_prefix(kind)
         try:
             while hub.strict > 0 and self.handles(kind):

@@ -74,10 +74,6 @@ class NodeHealth:
     visited_s: float = -1e18  # the last pass that looked at this node
 
 
-def grace_s(cfg: Any) -> float:
-    return float(cfg.nodeMonitorGracePeriod)
-
-
 class NodeLifecycleController(NoExecuteTainting):
     name = "node-lifecycle-controller"
     resource = "nodes"
@@ -215,7 +211,8 @@ class NodeLifecycleController(NoExecuteTainting):
             return False
         entry = self._renewals.by_key.get(self._lease_key(name))
         # a Lease renewed every period cannot age past the grace between two visits
-        if entry is None or entry.period_s + self.cfg.nodeMonitorPeriod >= grace_s(self.cfg):
+        grace_s = self.cfg.nodeMonitorGracePeriod
+        if entry is None or entry.period_s + self.cfg.nodeMonitorPeriod >= grace_s:
             return False
         if any(name in q for q in self.taint_queue.values()):
             return False

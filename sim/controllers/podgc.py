@@ -68,16 +68,14 @@ class PodGCController(Controller):
         index = self.pod_informer.indexer
         if self.threshold > 0 and index.count("podgc", TERMINAL) > self.threshold:
             terminated = index.by_index("podgc", TERMINAL)
-            excess = len(terminated) - self.threshold
-            if excess > 0:
-                terminated.sort(
-                    key=lambda p: (
-                        p["metadata"].get("creationTimestamp") or "",
-                        meta_namespace_key(p),
-                    )
+            terminated.sort(
+                key=lambda p: (
+                    p["metadata"].get("creationTimestamp") or "",
+                    meta_namespace_key(p),
                 )
-                for p in terminated[:excess]:
-                    yield from self._force_delete(p, "terminated-threshold", condition=False)
+            )
+            for p in terminated[: len(terminated) - self.threshold]:
+                yield from self._force_delete(p, "terminated-threshold", condition=False)
         yield from self.gc_orphaned()
         for p in index.by_index("podgc", UNSCHEDULED_TERMINATING):
             yield from self._force_delete(p, "unscheduled-terminating", condition=False)

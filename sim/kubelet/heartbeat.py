@@ -33,7 +33,7 @@ from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.api.kinds import REGISTRY
 from sim.apiserver.keys import object_key
-from sim.apiserver.renewals import NODE_HEARTBEAT
+from sim.apiserver.renewals import NODE_HEARTBEAT, StandingRenewal
 
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
@@ -114,14 +114,11 @@ class NodeHeartbeat:
         """Stop the standing renewals (the last renewal that happened gets written)."""
         registry = self._registry(kl)
         if self.reporting.get(kl.name) is kl:
-            del self.reporting[kl.name]
+            key = object_key(self._node_kind, None, kl.name)
+            entry = registry.by_key.get(key) if registry is not None else None
+            self._stop_reporting(kl, entry)
             if registry is not None:
-                key = object_key(self._node_kind, None, kl.name)
-                entry = registry.by_key.get(key)
-                if entry is not None and entry.latest_s(self.clock.now) >= entry.start_s:
-                    kl.last_status_post_s = entry.latest_s(self.clock.now)
                 registry.stop(key)
-            self._push_report(kl, kl.last_status_post_s + kl.config.node_status_report_frequency_s)
         if self.standing.get(kl.name) is not kl:
             return
         del self.standing[kl.name]
@@ -188,15 +185,10 @@ class NodeHeartbeat:
             return
 
         def lost() -> None:  # the Node was deleted: the next due report finds out (404)
-            if self.reporting.get(kl.name) is not kl:
-                return
-            del self.reporting[kl.name]
-            now = self.clock.now
-            k = 0 if now < first_s else math.floor((now - first_s) / period_s + 1e-9) + 1
-            kl.last_status_post_s = first_s + (k - 1) * period_s
-            self._push_report(kl, first_s + k * period_s)
+            if self.reporting.get(kl.name) is kl:
+                self._stop_reporting(kl, entry)
 
-        registry.start(
+        entry = registry.start(
             self._node_kind,
             None,
             kl.name,
@@ -207,6 +199,14 @@ class NodeHeartbeat:
             on_lost=lost,
         )
         self.reporting[kl.name] = kl
+
+    def _stop_reporting(self, kl: Kubelet, entry: StandingRenewal | None) -> None:
+        """The API server no longer renews `kl`'s status heartbeats: its own posts take over,
+        the next one a report period after the last renewal that happened (or its last post)."""
+        del self.reporting[kl.name]
+        if entry is not None and entry.latest_s(self.clock.now) >= entry.start_s:
+            kl.last_status_post_s = entry.latest_s(self.clock.now)
+        self._push_report(kl, kl.last_status_post_s + kl.config.node_status_report_frequency_s)
 
     def is_reporting(self, kl: Kubelet) -> bool:
         return self.reporting.get(kl.name) is kl
