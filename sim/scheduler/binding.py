@@ -99,7 +99,8 @@ class BindingCycle(FailureHandler):
         if i < 0:
             i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
         totals = result.totals
-        parts = " ".join(f"{p}={int(s[i])}" for p, s in result.plugin_scores.items())
+        column = result.score_rows[:, i].tolist() if result.score_rows is not None else []
+        parts = " ".join(f"{p}={s}" for p, s in zip(result.score_names, column, strict=True))
         text += f" score={int(totals[i])} [{parts}]"
         if len(slots) > 1:
             # the first best of the others (argmax with the chosen one masked out)

@@ -15,7 +15,7 @@ kept, exactly the nodes upstream's loop would have found, and only those are sco
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -68,9 +68,17 @@ class ScheduleResult:
     diagnosis: Diagnosis | None = None
     feasible_slots: np.ndarray | None = None
     totals: np.ndarray | None = None
-    plugin_scores: dict[str, np.ndarray] = field(default_factory=dict)
+    score_names: tuple[str, ...] = ()
+    score_rows: np.ndarray | None = None  # normalized scores, one row per name in score_names
     state: CycleState | None = None
     selected: int = -1  # index of `node` in feasible_slots, when scored
+
+    @property
+    def plugin_scores(self) -> dict[str, np.ndarray]:
+        """Per score plugin, its normalized scores over `feasible_slots` (before weights)."""
+        if self.score_rows is None:
+            return {}
+        return dict(zip(self.score_names, self.score_rows, strict=True))
 
 
 class Framework(FrameworkImpl):
@@ -137,9 +145,9 @@ class Framework(FrameworkImpl):
         if allowed is None and self.incremental:
             found = find_feasible(self, state, pod, snap, start, want)
         window = None
+        diag: Diagnosis | None = None  # a cycle that found nodes needs no diagnosis
         if found is not None:
             feasible, processed, window = found
-            diag = _empty_diagnosis(snap, order)
         else:
             rotated = np.concatenate([cands[start:], cands[:start]]) if start else cands
             feasible, processed, full_diag = self.find_nodes_that_pass_filters(
@@ -153,7 +161,6 @@ class Framework(FrameworkImpl):
             name = snap.nodes[int(feasible[0])].name  # type: ignore[union-attr]
             return ScheduleResult(name, 1, processed, processed, diag, feasible, state=state)
         plan, matrix = self.score_matrix(state, pod, snap, feasible, window=window)
-        scores = dict(zip(plan.names, matrix, strict=True))
         totals = plan.weights @ matrix
         ties = np.flatnonzero(totals == totals.max())
         pick = (
@@ -161,7 +168,17 @@ class Framework(FrameworkImpl):
         )
         name = snap.nodes[int(feasible[pick])].name  # type: ignore[union-attr]
         return ScheduleResult(
-            name, len(feasible), processed, processed, diag, feasible, totals, scores, state, pick
+            name,
+            len(feasible),
+            processed,
+            processed,
+            diag,
+            feasible,
+            totals,
+            plan.names,
+            matrix,
+            state,
+            pick,
         )
 
     def find_nodes_that_pass_filters(

@@ -158,6 +158,7 @@ Search = Callable[[np.ndarray, np.ndarray], tuple[Any, int]]
 def first_feasible(
     fwk: Any,
     plugins: list[Any],
+    names: tuple[str, ...],
     state: CycleState,
     pod: PodInfo,
     ring: Ring,
@@ -168,7 +169,8 @@ def first_feasible(
     filters) in visiting order (the first `limit` of them, or all), with their distances
     from the start; `search` returns its result and the farthest distance it looked at.
     Stale slots count as passing until a search looks as far as one of them: then they are
-    recomputed and the search runs again. None the first time this shape is seen."""
+    recomputed and the search runs again. `names` are the plugins' names. None the first time
+    this shape is seen."""
     snap = ring.snap
 
     def compute(slots: np.ndarray) -> np.ndarray:
@@ -181,7 +183,7 @@ def first_feasible(
             ok[live[v.codes > 0]] = False
         return ok
 
-    key = ("filter", id(fwk), pod.shape.key, pod.node_name, tuple(p.name for p in plugins))
+    key = ("filter", id(fwk), pod.shape.key, pod.node_name, names)
     e = _lookup(snap, key, fwk, None, True)
     if e is None:
         return None
@@ -192,22 +194,32 @@ def first_feasible(
     return result
 
 
+class LocalScorers:
+    """A cycle's node-local score plugins, with what their per-shape arrays are keyed by: the
+    plugin names, and the plugins that name global inputs (`node_local_stamp`)."""
+
+    __slots__ = ("plugins", "names", "stampers")
+
+    def __init__(self, plugins: list[Any]):
+        self.plugins = plugins
+        self.names = tuple(pl.name for pl in plugins)
+        self.stampers = [pl for pl in plugins if hasattr(pl, "node_local_stamp")]
+
+
 def raw_scores(
-    fwk: Any, plugins: list[Any], state: CycleState, pod: PodInfo, ring: Ring, last: int
+    fwk: Any, scorers: LocalScorers, state: CycleState, pod: PodInfo, ring: Ring, last: int
 ) -> np.ndarray | None:
-    """Per plugin of `plugins` (node-local score plugins) and slot, the raw score (before
+    """Per plugin of `scorers` (node-local score plugins) and slot, the raw score (before
     normalization), exact for the slots at most `last` steps from the start. None the first
     time."""
     snap = ring.snap
+    plugins = scorers.plugins
 
     def compute(slots: np.ndarray) -> np.ndarray:
         return np.stack([np.asarray(pl.score_nodes(state, pod, snap, slots)) for pl in plugins])
 
-    stamp = tuple(
-        pl.node_local_stamp(pod, snap) if hasattr(pl, "node_local_stamp") else None
-        for pl in plugins
-    )
-    key = ("score", id(fwk), pod.shape.key, tuple(pl.name for pl in plugins))
+    stamp = tuple([pl.node_local_stamp(pod, snap) for pl in scorers.stampers])
+    key = ("score", id(fwk), pod.shape.key, scorers.names)
     e = _lookup(snap, key, fwk, stamp)
     if e is None:
         return None
@@ -241,8 +253,8 @@ def find_feasible(
         other = [pl for pl in active if not is_node_local(pl, state)]
         if len(fwk.filter_split) >= 64:
             fwk.filter_split.clear()
-        parts = fwk.filter_split[split] = (local, other)
-    local, other = parts
+        parts = fwk.filter_split[split] = (local, tuple(pl.name for pl in local), other)
+    local, local_names, other = parts
     if not local:
         return None
     ring = Ring(snap, start)
@@ -261,7 +273,9 @@ def find_feasible(
         last = int(dist[processed - 1])
         return (feasible, last + 1, (ring, last)), last
 
-    found = first_feasible(fwk, local, state, pod, ring, None if other else want, search)
+    found = first_feasible(
+        fwk, local, local_names, state, pod, ring, None if other else want, search
+    )
     if found is None or len(found[0]) == 0:
         return None
     return found  # type: ignore[no-any-return]

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.scheduler.config import EXTENSION_POINTS, NO_OP_PLUGINS, ConfigError, Profile
 from sim.scheduler.diagnosis import Diagnosis
-from sim.scheduler.incremental import Ring, is_node_local, raw_scores
+from sim.scheduler.incremental import LocalScorers, Ring, is_node_local, raw_scores
 from sim.scheduler.interface import MAX_NODE_SCORE, REGISTRY, CycleState, NodeVerdicts, implements
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.snapshot import Snapshot
@@ -118,7 +118,7 @@ class FrameworkImpl:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
-        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], list[Any]]] = {}
+        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]] = {}
         self.score_plans: dict[tuple[frozenset[str], bool], _ScorePlan] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
@@ -311,7 +311,7 @@ class FrameworkImpl:
         plan = self._score_plan(state)
         rows = None
         if window is not None and plan.local:
-            rows = raw_scores(self, plan.local, state, pod, *window)
+            rows = raw_scores(self, plan.scorers, state, pod, *window)
         if rows is not None and plan.all_local:
             matrix = rows[:, slots]
         else:
@@ -358,6 +358,7 @@ class _ScorePlan:
             is_node_local(pl, state) and hasattr(pl, "score_nodes") for pl in self.active
         ]
         self.local = [pl for pl, loc in zip(self.active, self.is_local, strict=True) if loc]
+        self.scorers = LocalScorers(self.local)
         self.local_rows = np.flatnonzero(np.array(self.is_local, bool))
         self.all_local = bool(self.active) and len(self.local) == len(self.active)
         self.norms = [
