@@ -98,6 +98,7 @@ class Framework(FrameworkImpl):
     ) -> ScheduleResult:
         """schedule_one.go schedulePod: a node name, or a diagnosis of why none fits."""
         state = state or CycleState()
+        diag: Diagnosis | None
         order = snap.order()
         if len(order) == 0:
             diag = Diagnosis(
@@ -145,7 +146,7 @@ class Framework(FrameworkImpl):
         if allowed is None and self.incremental:
             found = find_feasible(self, state, pod, snap, start, want)
         window = None
-        diag: Diagnosis | None = None  # a cycle that found nodes needs no diagnosis
+        diag = None  # a cycle that found nodes needs no diagnosis
         if found is not None:
             feasible, processed, window = found
         else:
