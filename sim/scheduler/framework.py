@@ -163,7 +163,8 @@ class Framework(FrameworkImpl):
             return ScheduleResult(name, 1, processed, processed, diag, feasible, state=state)
         plan, matrix = self.score_matrix(state, pod, snap, feasible, window=window)
         totals = plan.weights @ matrix
-        ties = np.flatnonzero(totals == totals.max())
+        # argmax and nonzero are C calls; max() and flatnonzero go through Python wrappers
+        ties = (totals == totals[totals.argmax()]).nonzero()[0]
         pick = (
             int(ties[0]) if len(ties) == 1 or rng is None else int(ties[rng.integers(0, len(ties))])
         )
@@ -209,7 +210,7 @@ class Framework(FrameworkImpl):
             d, _ = self.filter_slots(state, pod, snap, sub, plugins=plugins)
             if pos == 0 and len(sub) == n:
                 diag = d
-            ok = np.flatnonzero(d.codes == 0)
+            ok = (d.codes == 0).nonzero()[0]
             need = want - found
             if len(ok) >= need:
                 parts.append(sub[ok[:need]])

@@ -51,18 +51,21 @@ class _Entry:
 class Ring:
     """One cycle's visiting order: node-tree order from the start index, round the ring."""
 
-    __slots__ = ("snap", "order", "start", "pos")
+    __slots__ = ("snap", "order", "start")
 
     def __init__(self, snap: Snapshot, start: int):
         self.snap = snap
         self.order = snap.order()
         self.start = start
-        self.pos = snap.order_positions()
 
     def reaches(self, slots: set[int], last: int) -> bool:
         """Whether any of the live `slots` is at most `last` steps from the start."""
-        pos, start, n = self.pos, self.start, len(self.order)
-        return any((pos[s] - start) % n <= last for s in slots if s in pos)
+        pos, start, n = self.snap.order_positions(), self.start, len(self.order)
+        for s in slots:
+            p = pos.get(s)
+            if p is not None and (p - start) % n <= last:
+                return True
+        return False
 
     def visit(self, mask: np.ndarray, limit: int | None) -> tuple[np.ndarray, np.ndarray]:
         """The slots whose `mask` is set in visiting order (the first `limit` of them, or
@@ -71,16 +74,16 @@ class Ring:
         if limit is not None:
             # most nodes usually pass: look a little beyond `limit` first
             seg = order[start : start + limit + limit // 2 + 16]
-            head = np.flatnonzero(mask[seg])
+            head = mask[seg].nonzero()[0]
             if len(head) >= limit:
                 head = head[:limit]
                 return seg[head], head
         in_order = mask[order]
-        head = np.flatnonzero(in_order[start:])
+        head = in_order[start:].nonzero()[0]
         if start == 0 or (limit is not None and len(head) >= limit):
             head = head[:limit]
             return order[head + start], head
-        tail = np.flatnonzero(in_order[:start])
+        tail = in_order[:start].nonzero()[0]
         dist = np.concatenate([head, tail + (n - start)])
         if limit is not None:
             dist = dist[:limit]
@@ -104,14 +107,15 @@ def _lookup(
     if e.values is None or e.cap != snap.cap:
         e.values = None
         return e
-    if e.seq != snap.change_seq or e.epoch != snap.epoch:
+    seq = snap.changes_base + len(snap.changes)  # snap.change_seq, inlined on this hot path
+    if e.seq != seq or e.epoch != snap.epoch:
         changed = snap.changed_since(e.epoch, e.seq)
         if changed is None:
             e.values = None
             return e
         e.stale.update(changed)
-        e.seq = snap.change_seq
-        if len(e.stale) * FULL_FRACTION > max(snap.num_nodes, 1):
+        e.seq = seq
+        if len(e.stale) * FULL_FRACTION > max(len(snap.by_name), 1):
             e.values = None
         elif fill is not None:
             values = e.values
@@ -176,7 +180,7 @@ def first_feasible(
     def compute(slots: np.ndarray) -> np.ndarray:
         ok = np.ones(len(slots), bool)
         for pl in plugins:
-            live = np.flatnonzero(ok)
+            live = ok.nonzero()[0]
             if len(live) == 0:
                 break
             v = fwk.run_filter(pl, state, pod, snap, slots if len(live) == len(ok) else slots[live])

@@ -118,7 +118,9 @@ class FrameworkImpl:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
-        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]] = {}
+        self.filter_split: dict[
+            tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]
+        ] = {}
         self.score_plans: dict[tuple[frozenset[str], bool], _ScorePlan] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:
@@ -238,7 +240,7 @@ class FrameworkImpl:
                 live = None  # every slot is still live: no index arrays to build
                 v = self.run_filter(pl, state, pod, snap, slots)
             else:
-                live = np.flatnonzero(codes == 0)
+                live = (codes == 0).nonzero()[0]
                 if len(live) == 0:
                     break
                 v = self.run_filter(pl, state, pod, snap, slots[live])
@@ -313,11 +315,11 @@ class FrameworkImpl:
         if window is not None and plan.local:
             rows = raw_scores(self, plan.scorers, state, pod, *window)
         if rows is not None and plan.all_local:
-            matrix = rows[:, slots]
+            matrix = rows.take(slots, axis=1)  # 2-d fancy indexing costs 3x more
         else:
             matrix = np.empty((len(plan.active), len(slots)), np.int64)
             if rows is not None:
-                matrix[plan.local_rows] = rows[:, slots]
+                matrix[plan.local_rows] = rows.take(slots, axis=1)
             for i, pl in enumerate(plan.active):
                 if rows is not None and plan.is_local[i]:
                     continue

@@ -35,7 +35,7 @@ from sim.scheduler.status import (
 
 def default_normalize(scores: np.ndarray, reverse: bool) -> None:
     """helper.DefaultNormalizeScore(MaxNodeScore, reverse, scores), in place."""
-    top = int(scores.max()) if len(scores) else 0
+    top = int(scores[scores.argmax()]) if len(scores) else 0  # argmax: no Python wrapper
     if top == 0:
         if reverse:
             scores[:] = MAX_NODE_SCORE
@@ -228,7 +228,8 @@ class ImageLocality(Plugin):
     def node_local_stamp(self, pod: PodInfo, snap: Snapshot) -> tuple[int, ...]:
         """The spread of the pod's images (how many nodes have each, of how many): a change
         rescales every node's score."""
-        return (snap.num_nodes, *(snap.image_nodes.get(img, 0) for img in pod.shape.images))
+        image_nodes = snap.image_nodes
+        return (snap.num_nodes, *[image_nodes.get(img, 0) for img in pod.shape.images])
 
     def score_nodes(
         self, state: CycleState, pod: PodInfo, snap: Snapshot, slots: np.ndarray
