@@ -67,20 +67,23 @@ class InProcessWatchStream(BufferedWatchStream):
     def push(self, ev: ApiWatchEvent) -> None:
         if self._closed:
             return
-        self._pending.append((self._env.now + self._delay_s, ev))
+        env = self._env
+        self._pending.append((env.now + self._delay_s, ev))
         if not self._timer_armed:
             self._timer_armed = True
-            self._clock.call_later(self._delay_s, self._release)
+            # clock.call_later, without its wrapper: the timer's callback is _release itself
+            env.timeout(max(0.0, self._delay_s)).callbacks.append(self._release)  # type: ignore[union-attr]
 
-    def _release(self) -> None:
+    def _release(self, _timer: Any = None) -> None:
         self._timer_armed = False
-        now = self._clock.now
+        now = self._env.now
         pending = self._pending
+        ready = self._ready
         while pending and pending[0][0] <= now + 1e-12:
-            self._ready.append(pending.popleft()[1])
+            ready.append(pending.popleft()[1])
         if pending:
             self._timer_armed = True
-            self._clock.call_later(pending[0][0] - now, self._release)
+            self._env.timeout(max(0.0, pending[0][0] - now)).callbacks.append(self._release)  # type: ignore[union-attr]
         self._wake()
 
     def _cancel(self) -> None:

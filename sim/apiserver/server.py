@@ -40,8 +40,8 @@ class ApiServer(ApiDeletes):
         """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
         set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
         Returns the bound pod (upstream answers a Success Status)."""
-        k = self.kind("pods")
-        ns = self._ns(k, namespace)
+        k = self._pods_kind()
+        ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
             raise bad_request("name in URL does not match name in Binding object")
@@ -49,42 +49,60 @@ class ApiServer(ApiDeletes):
         if errs:
             raise invalid_object("Binding", "", name, errs)
         key = object_key(k, ns, name)
-        kv = self._get_kv(k, ns, name)
+        if key in self.renewals.by_key:  # as _get_kv, without building the key twice
+            self.renewals.settle_key(key)
+        kv = self.store.get(key)
+        if kv is None:
+            raise not_found(k.plural, k.group, name)
         pod = kv.value
-        for fld, why in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
-            if meta.get(fld) and meta[fld] != pod["metadata"].get(fld):
-                raise conflict("pods/binding", "", name, f"Precondition failed: {why} mismatch")
+        pod_meta = pod["metadata"]
+        uid = meta.get("uid")
+        if uid and uid != pod_meta.get("uid"):
+            raise conflict("pods/binding", "", name, "Precondition failed: UID mismatch")
+        rv = meta.get("resourceVersion")
+        if rv and rv != pod_meta.get("resourceVersion"):
+            why = "Precondition failed: ResourceVersion mismatch"
+            raise conflict("pods/binding", "", name, why)
         target = binding["target"]["name"]
-        if pod["metadata"].get("deletionTimestamp"):
+        if pod_meta.get("deletionTimestamp"):
             why = f"pod {name} is being deleted, cannot be assigned to a host"
             raise conflict("pods/binding", "", name, why)
-        if pod["spec"].get("nodeName"):
-            why = f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"'
+        spec = pod["spec"]
+        if spec.get("nodeName"):
+            why = f'pod {name} is already assigned to node "{spec["nodeName"]}"'
             raise conflict("pods/binding", "", name, why)
-        if pod["spec"].get("schedulingGates"):
+        if spec.get("schedulingGates"):
             raise conflict(
                 "pods/binding", "", name, f"pod {name} has non-empty .spec.schedulingGates"
             )
         # copy only what changes: the untouched parts stay the stored (frozen, shared) values
         new = dict(pod)
-        new["metadata"] = dict(pod["metadata"])
-        new["spec"] = dict(pod["spec"])
-        new["spec"]["nodeName"] = target
+        new_meta = new["metadata"] = dict(pod_meta)
+        new_spec = new["spec"] = dict(spec)
+        new_spec["nodeName"] = target
         if meta.get("annotations"):
-            ann = dict(new["metadata"].get("annotations") or {})
+            ann = dict(new_meta.get("annotations") or {})
             ann.update(thaw(meta["annotations"]))
-            new["metadata"]["annotations"] = ann
+            new_meta["annotations"] = ann
         status = new["status"] = dict(pod.get("status") or {})
-        status["conditions"] = list(status.get("conditions") or ())
-        _set_condition(new, "PodScheduled", "True", self.clock.timestamp())
+        conditions = status["conditions"] = list(status.get("conditions") or ())
+        _set_condition(conditions, "PodScheduled", "True", self.clock.timestamp())
         if dry_run:
             return freeze(new)
         stored = self._commit(key, new, kv.mod_revision)
         if stored is None:
             raise conflict("pods", "", name, OBJECT_MODIFIED)
         self._record(user, "bind", k, stored, f"node={target}")
-        self._notify("bind", k, stored)
+        if self._observers:
+            self._notify("bind", k, stored)
         return stored
+
+    def _pods_kind(self) -> Kind:
+        """The kind "pods" resolves to, resolved once (bind is one call per scheduled pod)."""
+        k: Kind | None = self.__dict__.get("_pods")
+        if k is None:
+            k = self._pods = self.kind("pods")
+        return k
 
     def evict(
         self,
@@ -146,9 +164,8 @@ class ApiServer(ApiDeletes):
         return freeze(scale[0](updated))
 
 
-def _set_condition(obj: dict[str, Any], type_: str, status: str, now: str) -> None:
+def _set_condition(conditions: list[Any], type_: str, status: str, now: str) -> None:
     """podutil.UpdatePodCondition: the transition time moves only when the status changes."""
-    conditions = obj.setdefault("status", {}).setdefault("conditions", [])
     for i, c in enumerate(conditions):
         if c.get("type") == type_:
             c = conditions[i] = dict(c)  # the list may hold stored (frozen) conditions

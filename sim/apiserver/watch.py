@@ -159,7 +159,10 @@ class KindHub:
             if nodes:
                 targets = targets + [w for n in sorted(nodes) for w in self._by_node[n]]
         if targets:
-            _dispatch(ev, targets)
+            if len(targets) == 1 and ev.type != "DELETE":
+                _deliver_one(ev, targets[0])
+            else:
+                _dispatch(ev, targets)
 
 
 class _Events:
@@ -181,6 +184,18 @@ class _Events:
         if self._modified is None:
             self._modified = ApiWatchEvent(MODIFIED, self.obj)
         return self._modified
+
+
+def _deliver_one(ev: WatchEvent, w: ApiWatch) -> None:
+    """`_dispatch` of a put to a single watch (the common case), without the shared events."""
+    if not w.active:
+        return
+    prev_kv = ev.prev_kv
+    prev = prev_kv.value if prev_kv else None
+    if w.namespace is None and w.labels is None and w.fields is None:
+        w.send(ApiWatchEvent(ADDED if prev is None else MODIFIED, ev.kv.value))
+    else:
+        w.deliver(ev.kv.value, prev, _Events(ev.kv.value))
 
 
 def _dispatch(ev: WatchEvent, watches: list[ApiWatch]) -> None:

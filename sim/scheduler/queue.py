@@ -94,7 +94,9 @@ class SchedulingQueue:
         self.events_of = events_of  # plugin name -> the events it registered
         self.initial_backoff_s = initial_backoff_s
         self.max_backoff_s = max_backoff_s
-        self._active: list[QueuedPodInfo] = []
+        # activeQ entries: QueueSort's sort key, seq and the pod (tuples compare in C), or
+        # (pod,) when the QueueSort has no sort key (QueuedPodInfo.__lt__ calls `less`)
+        self._active: list[tuple[Any, ...]] = []
         self._backoff: list[tuple[float, int, str]] = []
         self._info: dict[str, QueuedPodInfo] = {}  # every known pod's queued info
         self._where: dict[str, str] = {}  # key -> active | backoff | unschedulable | flight
@@ -126,11 +128,17 @@ class SchedulingQueue:
 
     def _push_active(self, q: QueuedPodInfo) -> None:
         self._seq += 1
-        q.seq = self._seq
-        q.key = None if self._sort_key is None else (*self._sort_key(q), q.seq)
+        seq = q.seq = self._seq
+        sort_key = self._sort_key
+        if sort_key is None:
+            q.key = None
+            heapq.heappush(self._active, (q,))
+        else:
+            key = q.key = (*sort_key(q), seq)
+            heapq.heappush(self._active, (*key, q))
         self._where[q.pod.key] = "active"
-        heapq.heappush(self._active, q)
-        self._wake()
+        if self._getters:
+            self._wake()
 
     def _push_backoff(self, q: QueuedPodInfo) -> None:
         self._seq += 1
@@ -210,8 +218,12 @@ class SchedulingQueue:
         if where == "unschedulable":
             self._take_unschedulable(q)
         elif where == "active":
-            self._active.remove(q)
-            heapq.heapify(self._active)
+            active = self._active
+            for i, entry in enumerate(active):
+                if entry[-1] is q:
+                    del active[i]
+                    break
+            heapq.heapify(active)
         # backoff entries are dropped lazily when popped
 
     def pop(self) -> simpy.Event:
@@ -225,9 +237,11 @@ class SchedulingQueue:
         """The next QueuedPodInfo now, without an event, when none is waiting in `pop`."""
         if self._getters:
             return None
-        while self._active:
-            q = heapq.heappop(self._active)
-            if self._where.get(q.pod.key) == "active":
+        active = self._active
+        where = self._where
+        while active:
+            q = heapq.heappop(active)[-1]
+            if where.get(q.pod.key) == "active":
                 return self._take(q)
         return None
 
@@ -241,7 +255,7 @@ class SchedulingQueue:
 
     def _wake(self) -> None:
         while self._getters and self._active:
-            q = heapq.heappop(self._active)
+            q = heapq.heappop(self._active)[-1]
             if self._where.get(q.pod.key) != "active":
                 continue
             self._getters.popleft().succeed(self._take(q))
