@@ -19,14 +19,18 @@ from sim.api.errors import (
     invalid_object,
     not_found,
 )
-from sim.api.frozen import freeze, thaw
+from sim.api.frozen import FrozenDict, freeze, thaw
 from sim.api.kinds import Kind
 from sim.apiserver.deletion import ApiDeletes
 from sim.apiserver.keys import object_key
 
+_NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or Node
+
 
 class ApiServer(ApiDeletes):
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
+
+    _pods: Kind | None = None  # the kind "pods" resolves to, once resolved (bind)
 
     def bind(
         self,
@@ -40,14 +44,22 @@ class ApiServer(ApiDeletes):
         """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
         set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
         Returns the bound pod (upstream answers a Success Status)."""
-        k = self._pods_kind()
+        k = self._pods
+        if k is None:
+            k = self._pods = self.kind("pods")
         ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
             raise bad_request("name in URL does not match name in Binding object")
-        errs = k.extra["validate_binding"](binding)
-        if errs:
-            raise invalid_object("Binding", "", name, errs)
+        target_ref = binding.get("target")
+        if not (
+            type(target_ref) is dict
+            and target_ref.get("kind") in _NODE_KINDS
+            and target_ref.get("name")
+        ):  # not plainly valid: the validator says what is wrong, if anything
+            errs = k.extra["validate_binding"](binding)
+            if errs:
+                raise invalid_object("Binding", "", name, errs)
         key = object_key(k, ns, name)
         if key in self.renewals.by_key:  # as _get_kv, without building the key twice
             self.renewals.settle_key(key)
@@ -78,15 +90,30 @@ class ApiServer(ApiDeletes):
         # copy only what changes: the untouched parts stay the stored (frozen, shared) values
         new = dict(pod)
         new_meta = new["metadata"] = dict(pod_meta)
-        new_spec = new["spec"] = dict(spec)
+        new_spec = dict(spec)
         new_spec["nodeName"] = target
+        # every other value of the stored spec is frozen already: a str target makes the spec
+        # exactly what freezing would make of it, so it is handed over frozen (the interner
+        # neither looks at nor records frozen values)
+        new["spec"] = FrozenDict(new_spec) if type(target) is str else new_spec
         if meta.get("annotations"):
             ann = dict(new_meta.get("annotations") or {})
             ann.update(thaw(meta["annotations"]))
             new_meta["annotations"] = ann
         status = new["status"] = dict(pod.get("status") or {})
         conditions = status["conditions"] = list(status.get("conditions") or ())
-        _set_condition(conditions, "PodScheduled", "True", self.clock.timestamp())
+        now = self.clock.timestamp()
+        if conditions:
+            _set_condition(conditions, "PodScheduled", "True", now)
+        else:  # _set_condition of a pod without conditions
+            conditions.append(
+                {
+                    "type": "PodScheduled",
+                    "status": "True",
+                    "lastProbeTime": None,
+                    "lastTransitionTime": now,
+                }
+            )
         if dry_run:
             return freeze(new)
         stored = self._commit(key, new, kv.mod_revision)
@@ -96,13 +123,6 @@ class ApiServer(ApiDeletes):
         if self._observers:
             self._notify("bind", k, stored)
         return stored
-
-    def _pods_kind(self) -> Kind:
-        """The kind "pods" resolves to, resolved once (bind is one call per scheduled pod)."""
-        k: Kind | None = self.__dict__.get("_pods")
-        if k is None:
-            k = self._pods = self.kind("pods")
-        return k
 
     def evict(
         self,
