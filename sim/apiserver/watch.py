@@ -35,6 +35,7 @@ class ApiWatchEvent(NamedTuple):
 
 
 Send = Callable[[ApiWatchEvent], None]
+_new_event = tuple.__new__  # ApiWatchEvent(type, object) without the NamedTuple's Python __new__
 
 
 def with_resource_version(obj: Any, rv: str) -> Any:
@@ -193,7 +194,7 @@ def _deliver_one(ev: WatchEvent, w: ApiWatch) -> None:
     prev_kv = ev.prev_kv
     prev = prev_kv.value if prev_kv else None
     if w.namespace is None and w.labels is None and w.fields is None:
-        w.send(ApiWatchEvent(ADDED if prev is None else MODIFIED, ev.kv.value))
+        w.send(_new_event(ApiWatchEvent, (ADDED if prev is None else MODIFIED, ev.kv.value)))
     else:
         w.deliver(ev.kv.value, prev, _Events(ev.kv.value))
 

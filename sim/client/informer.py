@@ -96,13 +96,20 @@ class Indexer:
         return self._replace(key, obj, self._items.get(key))
 
     def _replace(self, key: str, obj: Any, old: Any) -> Any:
-        """put, with `old` the object now under `key` (the caller has looked it up)."""
-        if old is not None:
-            self._unindex(key, old)
+        """put, with `old` the object now under `key` (the caller has looked it up): each
+        index drops the old object's entries, then takes the new one's (as _unindex, then
+        _index_one, would)."""
         self._items[key] = obj
         indices = self._indices
         for name, fn in self._indexers.items():
             index = indices[name]
+            if old is not None:
+                for value in fn(old):
+                    bucket = index.get(value)
+                    if bucket is not None:
+                        bucket.pop(key, None)
+                        if not bucket:
+                            del index[value]
             for value in fn(obj):
                 bucket = index.get(value)
                 if bucket is None:

@@ -288,6 +288,8 @@ class SchedulingQueue:
     def move_all(self, event: str) -> int:
         """MoveAllToActiveOrBackoffQueue for one cluster event ("Node/Add", "Pod/Delete"...)."""
         self.move_request_cycle = self.scheduling_cycle
+        if not self._unsched:
+            return 0
         moved = 0
         for plugins in list(self._unsched):
             if plugins and not any(event in self.events_of(p) for p in plugins):

@@ -224,7 +224,8 @@ class Scheduler(EventHandlers, BindingCycle):
             return 0.0
         cycle = self.queue.scheduling_cycle
         state = CycleState()
-        state.nominated = self._nominated_overlay(pod)
+        if self.queue.nominated:
+            state.nominated = self._nominated_overlay(pod)
         try:
             result = fwk.schedule(
                 pod,
