@@ -22,7 +22,7 @@ from sim.api.errors import (
 from sim.api.frozen import FrozenDict, freeze, thaw
 from sim.api.kinds import Kind
 from sim.apiserver.deletion import ApiDeletes
-from sim.apiserver.keys import object_key
+from sim.apiserver.keys import kind_prefix
 
 _NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or Node
 
@@ -30,7 +30,7 @@ _NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or N
 class ApiServer(ApiDeletes):
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
 
-    _pods: Kind | None = None  # the kind "pods" resolves to, once resolved (bind)
+    _pods: tuple[Kind, str] | None = None  # the kind "pods" resolves to and its key prefix
 
     def bind(
         self,
@@ -44,9 +44,10 @@ class ApiServer(ApiDeletes):
         """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
         set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
         Returns the bound pod (upstream answers a Success Status)."""
-        k = self._pods
-        if k is None:
-            k = self._pods = self.kind("pods")
+        if self._pods is None:
+            k = self.kind("pods")
+            self._pods = (k, kind_prefix(k))
+        k, prefix = self._pods
         ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
@@ -60,7 +61,7 @@ class ApiServer(ApiDeletes):
             errs = k.extra["validate_binding"](binding)
             if errs:
                 raise invalid_object("Binding", "", name, errs)
-        key = object_key(k, ns, name)
+        key = f"{prefix}{ns}/{name}"  # object_key(k, ns, name) of a namespaced kind
         if key in self.renewals.by_key:  # as _get_kv, without building the key twice
             self.renewals.settle_key(key)
         kv = self.store.get(key)

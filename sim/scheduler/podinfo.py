@@ -322,7 +322,9 @@ class PodInfo:
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
         if prev is not None and prev.key == key:
-            old_spec = _map(prev.pod.get("spec"))
+            old_spec = prev.pod.get("spec")
+            if type(old_spec) is not FrozenDict:
+                old_spec = _map(old_spec)
             if all(map(is_, map(spec.get, _SHAPE_FIELDS), map(old_spec.get, _SHAPE_FIELDS))):
                 self.shape: PodShape = prev.shape
                 return
