@@ -22,6 +22,8 @@ from sim.apiserver.watch import ApiWatch, ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
 from sim.core import Clock
 
+_VERB_FIELDS = {v: f"{v}_s" for v in ("get", "list", "create", "update", "patch", "delete")}
+
 
 @dataclass
 class Latency:
@@ -37,9 +39,9 @@ class Latency:
     overrides: dict[str, float] = field(default_factory=dict)
 
     def of(self, verb: str) -> float:
-        if verb in self.overrides:
+        if self.overrides and verb in self.overrides:
             return self.overrides[verb]
-        return float(getattr(self, f"{verb}_s", self.get_s))
+        return float(getattr(self, _VERB_FIELDS.get(verb) or f"{verb}_s", self.get_s))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Latency:
@@ -109,7 +111,7 @@ class InProcessClient:
         same event carries its answer (or ApiError) to whoever waits: the answer's own callback
         runs first, so no second event is scheduled per request."""
         self.requests += 1
-        ev = self.clock.timeout(self.latency.of(verb))
+        ev = self.clock.env.timeout(max(0.0, self.latency.of(verb)))  # clock.timeout, inline
 
         def run(_ev: simpy.Event) -> None:
             try:

@@ -53,7 +53,7 @@ class BufferedWatchStream:
     def next(self) -> simpy.Event:
         if self._waiter is not None:
             raise RuntimeError("only one reader may wait on a watch stream")
-        waiter = self._waiter = self._clock.event()
+        waiter = self._waiter = self._clock.env.event()
         if self._ready or self._closed:
             self._wake()  # may settle (and forget) the waiter at once: return it all the same
         return waiter
