@@ -11,7 +11,7 @@ feasible/evaluated counts, its weighted total, per-plugin scores and the runner-
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,21 @@ from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.queue import QueuedPodInfo
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import ERROR, Status
+
+_SCORES_FORMATS: dict[tuple[str, ...], str] = {}
+
+
+def _scores_format(names: Sequence[str]) -> str:
+    """`"A={} B={}"` for plugin names A, B: the per-plugin part of the `schedule` detail,
+    one format call per record (one name list per profile, so the cache stays small)."""
+    names = names if type(names) is tuple else tuple(names)
+    fmt = _SCORES_FORMATS.get(names)
+    if fmt is None:
+        if len(_SCORES_FORMATS) >= 64:
+            _SCORES_FORMATS.clear()
+        fmt = " ".join(n.replace("{", "{{").replace("}", "}}") + "={}" for n in names)
+        _SCORES_FORMATS[names] = fmt
+    return fmt
 
 
 class BindingCycle(FailureHandler):
@@ -108,9 +123,8 @@ class BindingCycle(FailureHandler):
         column = result.score_rows[:, i].tolist() if result.score_rows is not None else []
         if len(names) != len(column):
             raise ValueError("a score for every plugin name")
-        parts = " ".join(map("{}={}".format, names, column))
         best = totals[i]
-        text += f" score={int(best)} [{parts}]"
+        text += f" score={int(best)} [{_scores_format(names).format(*column)}]"
         if len(slots) > 1:
             # the first best of the others (argmax with the chosen one masked out)
             totals[i] = -1
