@@ -103,7 +103,7 @@ class ApiServer(ApiDeletes):
             new_meta["annotations"] = ann
         status = new["status"] = dict(pod.get("status") or {})
         conditions = status["conditions"] = list(status.get("conditions") or ())
-        now = self.clock.timestamp()
+        now = self.clock.timestamp(self.clock.env.now)  # clock.timestamp() of the current time
         if conditions:
             _set_condition(conditions, "PodScheduled", "True", now)
         else:  # _set_condition of a pod without conditions

@@ -99,7 +99,7 @@ class BindingCycle(FailureHandler):
     def _bound(
         self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
     ) -> None:
-        if req.ok:
+        if req._ok:  # req.ok, without the property call
             self._bind_succeeded(q, fwk, state, node)
             return
         req.defused = True

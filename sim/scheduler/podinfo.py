@@ -349,7 +349,10 @@ class PodInfo:
 
     @property
     def nominated_node_name(self) -> str:
-        return str(_map(self.pod.get("status")).get("nominatedNodeName") or "")
+        status = self.pod.get("status")
+        if type(status) is not FrozenDict:
+            status = _map(status)
+        return str(status.get("nominatedNodeName") or "")
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
