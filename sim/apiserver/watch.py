@@ -50,7 +50,18 @@ def with_resource_version(obj: Any, rv: str) -> Any:
 class ApiWatch:
     """One client's watch: a filter and where to send what passes it."""
 
-    __slots__ = ("kind", "namespace", "labels", "fields", "send", "hub", "active", "node", "strict")
+    __slots__ = (
+        "kind",
+        "namespace",
+        "labels",
+        "fields",
+        "send",
+        "hub",
+        "active",
+        "node",
+        "strict",
+        "unfiltered",
+    )
 
     def __init__(
         self,
@@ -69,6 +80,7 @@ class ApiWatch:
         self.active = True
         self.strict = True  # needs every standing renewal as an event (sim/apiserver/renewals.py)
         self.node: str | None = None
+        self.unfiltered = self.namespace is None and self.labels is None and self.fields is None
         if self.fields is not None and kind.kind == "Pod":
             for fld, op, value in self.fields.requirements:
                 if fld == "spec.nodeName" and op in ("=", "=="):
@@ -159,11 +171,19 @@ class KindHub:
                         nodes.add(n)
             if nodes:
                 targets = targets + [w for n in sorted(nodes) for w in self._by_node[n]]
-        if targets:
-            if len(targets) == 1 and ev.type != "DELETE":
-                _deliver_one(ev, targets[0])
-            else:
-                _dispatch(ev, targets)
+        if not targets:
+            return
+        w = targets[0]
+        if len(targets) == 1 and ev.type != "DELETE" and w.unfiltered:
+            # _dispatch of a put to a single watch with no filter (the common case), inline
+            if w.active:
+                prev_kv = ev.prev_kv
+                prev = prev_kv.value if prev_kv else None
+                w.send(
+                    _new_event(ApiWatchEvent, (ADDED if prev is None else MODIFIED, ev.kv.value))
+                )
+            return
+        _dispatch(ev, targets)
 
 
 class _Events:
@@ -185,18 +205,6 @@ class _Events:
         if self._modified is None:
             self._modified = ApiWatchEvent(MODIFIED, self.obj)
         return self._modified
-
-
-def _deliver_one(ev: WatchEvent, w: ApiWatch) -> None:
-    """`_dispatch` of a put to a single watch (the common case), without the shared events."""
-    if not w.active:
-        return
-    prev_kv = ev.prev_kv
-    prev = prev_kv.value if prev_kv else None
-    if w.namespace is None and w.labels is None and w.fields is None:
-        w.send(_new_event(ApiWatchEvent, (ADDED if prev is None else MODIFIED, ev.kv.value)))
-    else:
-        w.deliver(ev.kv.value, prev, _Events(ev.kv.value))
 
 
 def _dispatch(ev: WatchEvent, watches: list[ApiWatch]) -> None:

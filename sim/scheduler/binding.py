@@ -124,15 +124,15 @@ class BindingCycle(FailureHandler):
         if len(names) != len(column):
             raise ValueError("a score for every plugin name")
         best = totals[i]
-        text += f" score={int(best)} [{_scores_format(names).format(*column)}]"
-        if len(slots) > 1:
-            # the first best of the others (argmax with the chosen one masked out)
-            totals[i] = -1
-            j = int(totals.argmax())
-            totals[i] = best
-            alt = snap.nodes[int(slots[j])].name  # type: ignore[union-attr]
-            text += f" runner-up={alt}:{int(totals[j])}"
-        return text
+        scores = _scores_format(names).format(*column)
+        if len(slots) <= 1:
+            return f"{text} score={int(best)} [{scores}]"
+        # the first best of the others (argmax with the chosen one masked out)
+        totals[i] = -1
+        j = int(totals.argmax())
+        totals[i] = best
+        alt = snap.nodes[int(slots[j])].name  # type: ignore[union-attr]
+        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals[j])}"
 
     def _binding_cycle(
         self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
