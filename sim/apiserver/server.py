@@ -30,7 +30,8 @@ _NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or N
 class ApiServer(ApiDeletes):
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
 
-    _pods: tuple[Kind, str] | None = None  # the kind "pods" resolves to and its key prefix
+    # the kind "pods" resolves to, its key prefix and its trace reference prefix (bind)
+    _pods: tuple[Kind, str, str] | None = None
 
     def bind(
         self,
@@ -46,8 +47,8 @@ class ApiServer(ApiDeletes):
         Returns the bound pod (upstream answers a Success Status)."""
         if self._pods is None:
             k = self.kind("pods")
-            self._pods = (k, kind_prefix(k))
-        k, prefix = self._pods
+            self._pods = (k, kind_prefix(k), f"{k.group_resource}/")
+        k, prefix, ref_prefix = self._pods
         ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
@@ -120,7 +121,14 @@ class ApiServer(ApiDeletes):
         stored = self._commit(key, new, kv.mod_revision)
         if stored is None:
             raise conflict("pods", "", name, OBJECT_MODIFIED)
-        self._record(user, "bind", k, stored, f"node={target}")
+        # _record, with the reference object_ref gives the stored pod (it lives under `key`)
+        self.trace.record(
+            user,
+            "bind",
+            f"{ref_prefix}{ns}/{name}",
+            stored["metadata"]["resourceVersion"],
+            f"node={target}",
+        )
         if self._observers:
             self._notify("bind", k, stored)
         return stored

@@ -60,12 +60,7 @@ class EventHandlers:
     def _cache_assigned(self, info: PodInfo) -> None:
         key = info.key
         self.assumed.pop(key, None)  # confirmed: the informer's copy replaces the assumed one
-        queue = self.queue
-        where = queue.where(key)
-        if where is not None and where != "flight":
-            queue.delete(key)
-        if key in queue.nominated_of:
-            queue.remove_nomination(key)
+        self.queue.assigned(key)
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
