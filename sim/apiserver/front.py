@@ -22,6 +22,8 @@ from sim.apiserver.watch import ApiWatch, ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
 from sim.core import Clock
 
+_VERB_FIELDS = {v: f"{v}_s" for v in ("get", "list", "create", "update", "patch", "delete")}
+
 
 @dataclass
 class Latency:
@@ -37,9 +39,9 @@ class Latency:
     overrides: dict[str, float] = field(default_factory=dict)
 
     def of(self, verb: str) -> float:
-        if verb in self.overrides:
+        if self.overrides and verb in self.overrides:
             return self.overrides[verb]
-        return float(getattr(self, f"{verb}_s", self.get_s))
+        return float(getattr(self, _VERB_FIELDS.get(verb) or f"{verb}_s", self.get_s))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Latency:
@@ -67,20 +69,23 @@ class InProcessWatchStream(BufferedWatchStream):
     def push(self, ev: ApiWatchEvent) -> None:
         if self._closed:
             return
-        self._pending.append((self._env.now + self._delay_s, ev))
+        env = self._env
+        self._pending.append((env.now + self._delay_s, ev))
         if not self._timer_armed:
             self._timer_armed = True
-            self._clock.call_later(self._delay_s, self._release)
+            # clock.call_later, without its wrapper: the timer's callback is _release itself
+            env.timeout(max(0.0, self._delay_s)).callbacks.append(self._release)  # type: ignore[union-attr]
 
-    def _release(self) -> None:
+    def _release(self, _timer: Any = None) -> None:
         self._timer_armed = False
-        now = self._clock.now
+        now = self._env.now
         pending = self._pending
+        ready = self._ready
         while pending and pending[0][0] <= now + 1e-12:
-            self._ready.append(pending.popleft()[1])
+            ready.append(pending.popleft()[1])
         if pending:
             self._timer_armed = True
-            self._clock.call_later(pending[0][0] - now, self._release)
+            self._env.timeout(max(0.0, pending[0][0] - now)).callbacks.append(self._release)  # type: ignore[union-attr]
         self._wake()
 
     def _cancel(self) -> None:
@@ -106,7 +111,7 @@ class InProcessClient:
         same event carries its answer (or ApiError) to whoever waits: the answer's own callback
         runs first, so no second event is scheduled per request."""
         self.requests += 1
-        ev = self.clock.timeout(self.latency.of(verb))
+        ev = self.clock.env.timeout(max(0.0, self.latency.of(verb)))  # clock.timeout, inline
 
         def run(_ev: simpy.Event) -> None:
             try:

@@ -19,14 +19,19 @@ from sim.api.errors import (
     invalid_object,
     not_found,
 )
-from sim.api.frozen import freeze, thaw
+from sim.api.frozen import FrozenDict, freeze, thaw
 from sim.api.kinds import Kind
 from sim.apiserver.deletion import ApiDeletes
-from sim.apiserver.keys import object_key
+from sim.apiserver.keys import kind_prefix
+
+_NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or Node
 
 
 class ApiServer(ApiDeletes):
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
+
+    # the kind "pods" resolves to, its key prefix and its trace reference prefix (bind)
+    _pods: tuple[Kind, str, str] | None = None
 
     def bind(
         self,
@@ -40,50 +45,92 @@ class ApiServer(ApiDeletes):
         """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
         set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
         Returns the bound pod (upstream answers a Success Status)."""
-        k = self.kind("pods")
-        ns = self._ns(k, namespace)
+        if self._pods is None:
+            k = self.kind("pods")
+            self._pods = (k, kind_prefix(k), f"{k.group_resource}/")
+        k, prefix, ref_prefix = self._pods
+        ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
             raise bad_request("name in URL does not match name in Binding object")
-        errs = k.extra["validate_binding"](binding)
-        if errs:
-            raise invalid_object("Binding", "", name, errs)
-        key = object_key(k, ns, name)
-        kv = self._get_kv(k, ns, name)
+        target_ref = binding.get("target")
+        if not (
+            type(target_ref) is dict
+            and target_ref.get("kind") in _NODE_KINDS
+            and target_ref.get("name")
+        ):  # not plainly valid: the validator says what is wrong, if anything
+            errs = k.extra["validate_binding"](binding)
+            if errs:
+                raise invalid_object("Binding", "", name, errs)
+        key = f"{prefix}{ns}/{name}"  # object_key(k, ns, name) of a namespaced kind
+        if key in self.renewals.by_key:  # as _get_kv, without building the key twice
+            self.renewals.settle_key(key)
+        kv = self.store.get(key)
+        if kv is None:
+            raise not_found(k.plural, k.group, name)
         pod = kv.value
-        for fld, why in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
-            if meta.get(fld) and meta[fld] != pod["metadata"].get(fld):
-                raise conflict("pods/binding", "", name, f"Precondition failed: {why} mismatch")
+        pod_meta = pod["metadata"]
+        uid = meta.get("uid")
+        if uid and uid != pod_meta.get("uid"):
+            raise conflict("pods/binding", "", name, "Precondition failed: UID mismatch")
+        rv = meta.get("resourceVersion")
+        if rv and rv != pod_meta.get("resourceVersion"):
+            why = "Precondition failed: ResourceVersion mismatch"
+            raise conflict("pods/binding", "", name, why)
         target = binding["target"]["name"]
-        if pod["metadata"].get("deletionTimestamp"):
+        if pod_meta.get("deletionTimestamp"):
             why = f"pod {name} is being deleted, cannot be assigned to a host"
             raise conflict("pods/binding", "", name, why)
-        if pod["spec"].get("nodeName"):
-            why = f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"'
+        spec = pod["spec"]
+        if spec.get("nodeName"):
+            why = f'pod {name} is already assigned to node "{spec["nodeName"]}"'
             raise conflict("pods/binding", "", name, why)
-        if pod["spec"].get("schedulingGates"):
+        if spec.get("schedulingGates"):
             raise conflict(
                 "pods/binding", "", name, f"pod {name} has non-empty .spec.schedulingGates"
             )
         # copy only what changes: the untouched parts stay the stored (frozen, shared) values
         new = dict(pod)
-        new["metadata"] = dict(pod["metadata"])
-        new["spec"] = dict(pod["spec"])
-        new["spec"]["nodeName"] = target
+        new_meta = new["metadata"] = dict(pod_meta)
+        new_spec = dict(spec)
+        new_spec["nodeName"] = target
+        # every other value of the stored spec is frozen already: a str target makes the spec
+        # exactly what freezing would make of it, so it is handed over frozen (the interner
+        # neither looks at nor records frozen values)
+        new["spec"] = FrozenDict(new_spec) if type(target) is str else new_spec
         if meta.get("annotations"):
-            ann = dict(new["metadata"].get("annotations") or {})
+            ann = dict(new_meta.get("annotations") or {})
             ann.update(thaw(meta["annotations"]))
-            new["metadata"]["annotations"] = ann
+            new_meta["annotations"] = ann
         status = new["status"] = dict(pod.get("status") or {})
-        status["conditions"] = list(status.get("conditions") or ())
-        _set_condition(new, "PodScheduled", "True", self.clock.timestamp())
+        conditions = status["conditions"] = list(status.get("conditions") or ())
+        now = self.clock.timestamp(self.clock.env.now)  # clock.timestamp() of the current time
+        if conditions:
+            _set_condition(conditions, "PodScheduled", "True", now)
+        else:  # _set_condition of a pod without conditions
+            conditions.append(
+                {
+                    "type": "PodScheduled",
+                    "status": "True",
+                    "lastProbeTime": None,
+                    "lastTransitionTime": now,
+                }
+            )
         if dry_run:
             return freeze(new)
         stored = self._commit(key, new, kv.mod_revision)
         if stored is None:
             raise conflict("pods", "", name, OBJECT_MODIFIED)
-        self._record(user, "bind", k, stored, f"node={target}")
-        self._notify("bind", k, stored)
+        # _record, with the reference object_ref gives the stored pod (it lives under `key`)
+        self.trace.record(
+            user,
+            "bind",
+            f"{ref_prefix}{ns}/{name}",
+            stored["metadata"]["resourceVersion"],
+            f"node={target}",
+        )
+        if self._observers:
+            self._notify("bind", k, stored)
         return stored
 
     def evict(
@@ -146,9 +193,8 @@ class ApiServer(ApiDeletes):
         return freeze(scale[0](updated))
 
 
-def _set_condition(obj: dict[str, Any], type_: str, status: str, now: str) -> None:
+def _set_condition(conditions: list[Any], type_: str, status: str, now: str) -> None:
     """podutil.UpdatePodCondition: the transition time moves only when the status changes."""
-    conditions = obj.setdefault("status", {}).setdefault("conditions", [])
     for i, c in enumerate(conditions):
         if c.get("type") == type_:
             c = conditions[i] = dict(c)  # the list may hold stored (frozen) conditions

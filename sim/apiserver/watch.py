@@ -35,6 +35,7 @@ class ApiWatchEvent(NamedTuple):
 
 
 Send = Callable[[ApiWatchEvent], None]
+_new_event = tuple.__new__  # ApiWatchEvent(type, object) without the NamedTuple's Python __new__
 
 
 def with_resource_version(obj: Any, rv: str) -> Any:
@@ -49,7 +50,18 @@ def with_resource_version(obj: Any, rv: str) -> Any:
 class ApiWatch:
     """One client's watch: a filter and where to send what passes it."""
 
-    __slots__ = ("kind", "namespace", "labels", "fields", "send", "hub", "active", "node", "strict")
+    __slots__ = (
+        "kind",
+        "namespace",
+        "labels",
+        "fields",
+        "send",
+        "hub",
+        "active",
+        "node",
+        "strict",
+        "unfiltered",
+    )
 
     def __init__(
         self,
@@ -68,6 +80,7 @@ class ApiWatch:
         self.active = True
         self.strict = True  # needs every standing renewal as an event (sim/apiserver/renewals.py)
         self.node: str | None = None
+        self.unfiltered = self.namespace is None and self.labels is None and self.fields is None
         if self.fields is not None and kind.kind == "Pod":
             for fld, op, value in self.fields.requirements:
                 if fld == "spec.nodeName" and op in ("=", "=="):
@@ -158,8 +171,19 @@ class KindHub:
                         nodes.add(n)
             if nodes:
                 targets = targets + [w for n in sorted(nodes) for w in self._by_node[n]]
-        if targets:
-            _dispatch(ev, targets)
+        if not targets:
+            return
+        w = targets[0]
+        if len(targets) == 1 and ev.type != "DELETE" and w.unfiltered:
+            # _dispatch of a put to a single watch with no filter (the common case), inline
+            if w.active:
+                prev_kv = ev.prev_kv
+                prev = prev_kv.value if prev_kv else None
+                w.send(
+                    _new_event(ApiWatchEvent, (ADDED if prev is None else MODIFIED, ev.kv.value))
+                )
+            return
+        _dispatch(ev, targets)
 
 
 class _Events:

@@ -11,6 +11,7 @@ cannot spin. Subclasses feed `_ready` and call `_wake()`; `_cancel()` releases t
 from __future__ import annotations
 
 import simpy
+from simpy.events import PENDING
 
 from sim.api.errors import ApiError, status_dict
 from sim.apiserver.watch import ApiWatchEvent
@@ -38,7 +39,7 @@ class BufferedWatchStream:
 
     def _wake(self) -> None:
         w = self._waiter
-        if w is None or w.triggered:
+        if w is None or w._value is not PENDING:  # w.triggered, without the property call
             return
         if self._ready:
             batch, self._ready = self._ready, []
@@ -52,8 +53,9 @@ class BufferedWatchStream:
     def next(self) -> simpy.Event:
         if self._waiter is not None:
             raise RuntimeError("only one reader may wait on a watch stream")
-        waiter = self._waiter = self._clock.event()
-        self._wake()  # may settle (and forget) the waiter at once: return it all the same
+        waiter = self._waiter = self._clock.env.event()
+        if self._ready or self._closed:
+            self._wake()  # may settle (and forget) the waiter at once: return it all the same
         return waiter
 
     def close_with(self, error: ApiError) -> None:

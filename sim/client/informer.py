@@ -93,12 +93,28 @@ class Indexer:
                         del index[value]
 
     def put(self, key: str, obj: Any) -> Any:
-        old = self._items.get(key)
-        if old is not None:
-            self._unindex(key, old)
+        return self._replace(key, obj, self._items.get(key))
+
+    def _replace(self, key: str, obj: Any, old: Any) -> Any:
+        """put, with `old` the object now under `key` (the caller has looked it up): each
+        index drops the old object's entries, then takes the new one's (as _unindex, then
+        _index_one, would)."""
         self._items[key] = obj
+        indices = self._indices
         for name, fn in self._indexers.items():
-            self._index_one(name, fn, key, obj)
+            index = indices[name]
+            if old is not None:
+                for value in fn(old):
+                    bucket = index.get(value)
+                    if bucket is not None:
+                        bucket.pop(key, None)
+                        if not bucket:
+                            del index[value]
+            for value in fn(obj):
+                bucket = index.get(value)
+                if bucket is None:
+                    bucket = index[value] = {}
+                bucket[key] = None
         return old
 
     def remove(self, key: str) -> Any:
@@ -265,14 +281,16 @@ class SharedInformer:
         try:
             while not self._stopped:
                 batch = yield self._stream.next()
-                for ev in batch:
-                    self._apply(ev.type, ev.object)
-                    self.last_sync_resource_version = ev.object["metadata"]["resourceVersion"]
+                for type_, obj in batch:
+                    self._apply(type_, obj)
+                    self.last_sync_resource_version = obj["metadata"]["resourceVersion"]
         finally:
             self._stream.stop()
 
     def _apply(self, type_: str, obj: Any) -> None:
-        key = meta_namespace_key(obj)
+        meta = obj["metadata"]
+        ns = meta.get("namespace")  # meta_namespace_key, inline: one call per event
+        key = f"{ns}/{meta['name']}" if ns else meta["name"]
         if type_ == "DELETED":
             old = self.indexer.remove(key)
             if old is None:
@@ -281,12 +299,13 @@ class SharedInformer:
                 if on_delete is not None:
                     on_delete(obj)
             return
-        old = self.indexer.get(key)
-        if old is not None and old["metadata"].get("resourceVersion") == obj["metadata"].get(
+        indexer = self.indexer
+        old = indexer._items.get(key)
+        if old is not None and old["metadata"].get("resourceVersion") == meta.get(
             "resourceVersion"
         ):
             return  # a relist found nothing new for this object
-        self.indexer.put(key, obj)
+        indexer._replace(key, obj, old)
         for on_add, on_update, _d in self._handlers:
             if old is None:
                 if on_add is not None:

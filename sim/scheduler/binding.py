@@ -11,7 +11,7 @@ feasible/evaluated counts, its weighted total, per-plugin scores and the runner-
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,21 @@ from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.queue import QueuedPodInfo
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import ERROR, Status
+
+_SCORES_FORMATS: dict[tuple[str, ...], str] = {}
+
+
+def _scores_format(names: Sequence[str]) -> str:
+    """`"A={} B={}"` for plugin names A, B: the per-plugin part of the `schedule` detail,
+    one format call per record (one name list per profile, so the cache stays small)."""
+    names = names if type(names) is tuple else tuple(names)
+    fmt = _SCORES_FORMATS.get(names)
+    if fmt is None:
+        if len(_SCORES_FORMATS) >= 64:
+            _SCORES_FORMATS.clear()
+        fmt = " ".join(n.replace("{", "{{").replace("}", "}}") + "={}" for n in names)
+        _SCORES_FORMATS[names] = fmt
+    return fmt
 
 
 class BindingCycle(FailureHandler):
@@ -47,27 +62,29 @@ class BindingCycle(FailureHandler):
         assert node is not None
         for hook in self.decision_hooks:
             hook(self, pod, node, fwk, result)
-        assumed = pod.on_node(node)
-        self.snapshot.add_pod(assumed)
-        self.assumed[pod.key] = node
-        self.queue.remove_nomination(pod.key)
-        self.trace.record(COMPONENT, "schedule", pod.key, "", self._detail(node, result, fwk))
-        for pl in fwk.points["reserve"]:
+        key = pod.key
+        self.snapshot.add_pod(pod.on_node(node))
+        self.assumed[key] = node
+        if key in self.queue.nominated_of:
+            self.queue.remove_nomination(key)
+        self.trace.record(COMPONENT, "schedule", key, "", self._detail(node, result, fwk))
+        points = fwk.points
+        for pl in points["reserve"]:
             st = pl.reserve(state, pod, node)
             if st is not None and not st.is_success():
                 self._unreserve(fwk, state, pod, node)
                 self._forget(pod.key)
                 self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
                 return
-        for pl in fwk.points["permit"]:
+        for pl in points["permit"]:
             st = pl.permit(state, pod, node)
             if st is not None and not st.is_success():
                 self._unreserve(fwk, state, pod, node)
                 self._forget(pod.key)
                 self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
                 return
-        binds = fwk.points["bind"]
-        if binds and hasattr(binds[0], "bind_request") and not fwk.points["preBind"]:
+        binds = points["bind"]
+        if binds and hasattr(binds[0], "bind_request") and not points["preBind"]:
             # DefaultBinder first: the binding cycle is the request and its callback (the
             # same modelled latency, without a SimPy process per pod)
             try:
@@ -82,7 +99,7 @@ class BindingCycle(FailureHandler):
     def _bound(
         self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
     ) -> None:
-        if req.ok:
+        if req._ok:  # req.ok, without the property call
             self._bind_succeeded(q, fwk, state, node)
             return
         req.defused = True
@@ -91,26 +108,31 @@ class BindingCycle(FailureHandler):
         self._bind_failed(q, cycle, fwk, state, node, req.value.message)
 
     def _detail(self, node: str, result: ScheduleResult, fwk: Framework) -> str:
-        text = f"node={node} feasible={result.feasible}/{self.snapshot.num_nodes} evaluated={result.evaluated}"
-        if result.totals is None or result.feasible_slots is None:
-            return text + (" nominated" if result.processed == 0 else " only-feasible")
+        snap = self.snapshot
+        text = (
+            f"node={node} feasible={result.feasible}/{snap.num_nodes} evaluated={result.evaluated}"
+        )
         slots = result.feasible_slots
+        totals = result.totals
+        if totals is None or slots is None:
+            return text + (" nominated" if result.processed == 0 else " only-feasible")
         i = result.selected
         if i < 0:
-            i = int(np.flatnonzero(slots == self.snapshot.by_name[node])[0])
-        totals = result.totals
+            i = int(np.flatnonzero(slots == snap.by_name[node])[0])
+        names = result.score_names
         column = result.score_rows[:, i].tolist() if result.score_rows is not None else []
-        parts = " ".join(f"{p}={s}" for p, s in zip(result.score_names, column, strict=True))
-        text += f" score={int(totals[i])} [{parts}]"
-        if len(slots) > 1:
-            # the first best of the others (argmax with the chosen one masked out)
-            best = totals[i]
-            totals[i] = -1
-            j = int(np.argmax(totals))
-            totals[i] = best
-            alt = self.snapshot.nodes[int(slots[j])].name  # type: ignore[union-attr]
-            text += f" runner-up={alt}:{int(totals[j])}"
-        return text
+        if len(names) != len(column):
+            raise ValueError("a score for every plugin name")
+        best = totals[i]
+        scores = _scores_format(names).format(*column)
+        if len(slots) <= 1:
+            return f"{text} score={int(best)} [{scores}]"
+        # the first best of the others (argmax with the chosen one masked out)
+        totals[i] = -1
+        j = int(totals.argmax())
+        totals[i] = best
+        alt = snap.nodes[int(slots[j])].name  # type: ignore[union-attr]
+        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals[j])}"
 
     def _binding_cycle(
         self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str

@@ -59,11 +59,8 @@ class EventHandlers:
 
     def _cache_assigned(self, info: PodInfo) -> None:
         key = info.key
-        if key in self.assumed:
-            del self.assumed[key]  # confirmed: the informer's copy replaces the assumed one
-        if self.queue.where(key) is not None and self.queue.where(key) != "flight":
-            self.queue.delete(key)
-        self.queue.remove_nomination(key)
+        self.assumed.pop(key, None)  # confirmed: the informer's copy replaces the assumed one
+        self.queue.assigned(key)
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
@@ -71,7 +68,7 @@ class EventHandlers:
         cached = self.snapshot.pods.get(f"{meta.get('namespace') or 'default'}/{meta['name']}")
         info = PodInfo(new, cached[1] if cached is not None else None)
         if info.node_name:
-            if self._terminal(new):
+            if (new.get("status") or {}).get("phase") in ("Succeeded", "Failed"):  # _terminal
                 self._pod_delete(new)
                 return
             was = (old.get("spec") or {}).get("nodeName")

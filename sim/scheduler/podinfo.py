@@ -13,11 +13,13 @@ per-shape cache (`Snapshot.static_mask`) are paid once per controller, not once 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import is_
 from typing import Any
 
 import orjson
 
 from sim.api.builtin.pod import pod_requests
+from sim.api.frozen import FrozenDict, FrozenList
 from sim.api.labels import NOTHING, Selector, selector_from_label_selector
 
 DEFAULT_MILLI_CPU_REQUEST = 100  # pkg/scheduler/util/pod_resources.go
@@ -27,6 +29,9 @@ _EMPTY: Mapping[str, Any] = {}
 
 
 def _map(v: Any) -> Mapping[str, Any]:
+    t = type(v)
+    if t is FrozenDict or t is dict:  # before the (slow) ABC check
+        return v  # type: ignore[no-any-return]
     return v if isinstance(v, Mapping) else _EMPTY
 
 
@@ -245,17 +250,35 @@ _SHAPE_FIELDS = (
 )
 _SHAPES: dict[bytes, PodShape] = {}
 _SHAPES_MAX = 8192
+# The same lookup by the identities of the (frozen, shared) values of those fields: pods stamped
+# from one template hold the very same interned values. Entries keep the values alive (so their
+# ids stay theirs) and are checked with `is`; cleared with _SHAPES, so a hit is always the shape
+# _SHAPES holds for those values.
+_SHAPES_BY_ID: dict[tuple[Any, ...], tuple[tuple[Any, ...], PodShape]] = {}
+_IMMUTABLE = frozenset((FrozenList, FrozenDict, str, type(None)))
 
 
 def shape_of(pod: Mapping[str, Any]) -> PodShape:
     spec = _map(pod.get("spec"))
     ns = str(_map(pod.get("metadata")).get("namespace") or "default")
-    key = orjson.dumps([ns, [spec.get(f) for f in _SHAPE_FIELDS]])
+    values = tuple(map(spec.get, _SHAPE_FIELDS))
+    frozen = _IMMUTABLE.issuperset(map(type, values))
+    if frozen:
+        id_key = (ns, *map(id, values))
+        hit = _SHAPES_BY_ID.get(id_key)
+        if hit is not None and all(map(is_, hit[0], values)):
+            return hit[1]
+    key = orjson.dumps([ns, values])
     shape = _SHAPES.get(key)
     if shape is None:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
+            _SHAPES_BY_ID.clear()
         shape = _SHAPES[key] = PodShape(key, spec, ns)
+    if frozen:
+        if len(_SHAPES_BY_ID) >= _SHAPES_MAX:
+            _SHAPES_BY_ID.clear()
+        _SHAPES_BY_ID[id_key] = (values, shape)
     return shape
 
 
@@ -280,40 +303,63 @@ class PodInfo:
     def __init__(self, pod: Mapping[str, Any], prev: PodInfo | None = None):
         """`prev`, a known PodInfo of this pod: when it has every field the shape reads as
         the very same (frozen, shared) value, its shape is reused (after a binding)."""
-        meta = _map(pod.get("metadata"))
-        spec = _map(pod.get("spec"))
+        meta = pod.get("metadata")
+        if type(meta) is not FrozenDict:
+            meta = _map(meta)
+        spec = pod.get("spec")
+        if type(spec) is not FrozenDict:
+            spec = _map(spec)
         self.pod = pod
-        self.name = str(meta.get("name", ""))
-        self.namespace = str(meta.get("namespace") or "default")
-        self.key = f"{self.namespace}/{self.name}"
+        self.name = name = str(meta.get("name", ""))
+        self.namespace = namespace = str(meta.get("namespace") or "default")
+        self.key = key = f"{namespace}/{name}"
         self.uid = str(meta.get("uid", ""))
-        self.labels: Mapping[str, str] = _map(meta.get("labels"))
+        labels = meta.get("labels")
+        self.labels: Mapping[str, str] = labels if type(labels) is FrozenDict else _map(labels)
         self.priority = int(spec.get("priority") or 0)
         self.node_name = str(spec.get("nodeName") or "")
         self.terminating = bool(meta.get("deletionTimestamp"))
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
-        if prev is not None and prev.key == self.key:
-            old_spec = _map(prev.pod.get("spec"))
-            if all(spec.get(f) is old_spec.get(f) for f in _SHAPE_FIELDS):
+        if prev is not None and prev.key == key:
+            old_spec = prev.pod.get("spec")
+            if type(old_spec) is not FrozenDict:
+                old_spec = _map(old_spec)
+            if all(map(is_, map(spec.get, _SHAPE_FIELDS), map(old_spec.get, _SHAPE_FIELDS))):
                 self.shape: PodShape = prev.shape
                 return
         self.shape = shape_of(pod)
 
     def on_node(self, node_name: str) -> PodInfo:
         """The same pod assumed on `node_name` (the scheduler cache's assumed copy)."""
-        clone = PodInfo.__new__(PodInfo)
-        for attr in PodInfo.__slots__:
-            setattr(clone, attr, getattr(self, attr))
+        clone = _new_pod_info(PodInfo)
+        clone.pod = self.pod
+        clone.key = self.key
+        clone.name = self.name
+        clone.namespace = self.namespace
+        clone.uid = self.uid
+        clone.labels = self.labels
+        clone.priority = self.priority
         clone.node_name = node_name
+        clone.terminating = self.terminating
+        clone.scheduler_name = self.scheduler_name
+        clone.shape = self.shape
+        clone.creation = self.creation
         return clone
 
     @property
     def nominated_node_name(self) -> str:
-        return str(_map(self.pod.get("status")).get("nominatedNodeName") or "")
+        status = self.pod.get("status")
+        if type(status) is not FrozenDict:
+            status = _map(status)
+        return str(status.get("nominatedNodeName") or "")
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"
+
+
+_new_pod_info = object.__new__
+assert len(PodInfo.__slots__) == 12, "PodInfo.on_node copies every slot"
 
 
 def tolerates(toleration: Mapping[str, Any], taint: Mapping[str, Any]) -> bool:

@@ -94,7 +94,9 @@ class SchedulingQueue:
         self.events_of = events_of  # plugin name -> the events it registered
         self.initial_backoff_s = initial_backoff_s
         self.max_backoff_s = max_backoff_s
-        self._active: list[QueuedPodInfo] = []
+        # activeQ entries: QueueSort's sort key, seq and the pod (tuples compare in C), or
+        # (pod,) when the QueueSort has no sort key (QueuedPodInfo.__lt__ calls `less`)
+        self._active: list[tuple[Any, ...]] = []
         self._backoff: list[tuple[float, int, str]] = []
         self._info: dict[str, QueuedPodInfo] = {}  # every known pod's queued info
         self._where: dict[str, str] = {}  # key -> active | backoff | unschedulable | flight
@@ -126,11 +128,17 @@ class SchedulingQueue:
 
     def _push_active(self, q: QueuedPodInfo) -> None:
         self._seq += 1
-        q.seq = self._seq
-        q.key = None if self._sort_key is None else (*self._sort_key(q), q.seq)
+        seq = q.seq = self._seq
+        sort_key = self._sort_key
+        if sort_key is None:
+            q.key = None
+            heapq.heappush(self._active, (q,))
+        else:
+            key = q.key = (*sort_key(q), seq)
+            heapq.heappush(self._active, (*key, q))
         self._where[q.pod.key] = "active"
-        heapq.heappush(self._active, q)
-        self._wake()
+        if self._getters:
+            self._wake()
 
     def _push_backoff(self, q: QueuedPodInfo) -> None:
         self._seq += 1
@@ -210,9 +218,22 @@ class SchedulingQueue:
         if where == "unschedulable":
             self._take_unschedulable(q)
         elif where == "active":
-            self._active.remove(q)
-            heapq.heapify(self._active)
+            active = self._active
+            for i, entry in enumerate(active):
+                if entry[-1] is q:
+                    del active[i]
+                    break
+            heapq.heapify(active)
         # backoff entries are dropped lazily when popped
+
+    def assigned(self, key: str) -> None:
+        """The informer saw the pod assigned to a node: out of every queue (unless it is in
+        flight: its binding cycle finishes it) and out of the nominator."""
+        where = self._where.get(key)
+        if where is not None and where != "flight":
+            self.delete(key)  # removes the nomination too
+        elif key in self.nominated_of:
+            self.remove_nomination(key)
 
     def pop(self) -> simpy.Event:
         """An event whose value is the next QueuedPodInfo (one pod per scheduling cycle)."""
@@ -225,9 +246,11 @@ class SchedulingQueue:
         """The next QueuedPodInfo now, without an event, when none is waiting in `pop`."""
         if self._getters:
             return None
-        while self._active:
-            q = heapq.heappop(self._active)
-            if self._where.get(q.pod.key) == "active":
+        active = self._active
+        where = self._where
+        while active:
+            q = heapq.heappop(active)[-1]
+            if where.get(q.pod.key) == "active":
                 return self._take(q)
         return None
 
@@ -236,12 +259,12 @@ class SchedulingQueue:
         self.scheduling_cycle += 1
         q.attempts += 1
         if q.initial_attempt < 0:
-            q.initial_attempt = self.clock.now
+            q.initial_attempt = float(self.clock.env.now)  # clock.now
         return q
 
     def _wake(self) -> None:
         while self._getters and self._active:
-            q = heapq.heappop(self._active)
+            q = heapq.heappop(self._active)[-1]
             if self._where.get(q.pod.key) != "active":
                 continue
             self._getters.popleft().succeed(self._take(q))
@@ -274,6 +297,8 @@ class SchedulingQueue:
     def move_all(self, event: str) -> int:
         """MoveAllToActiveOrBackoffQueue for one cluster event ("Node/Add", "Pod/Delete"...)."""
         self.move_request_cycle = self.scheduling_cycle
+        if not self._unsched:
+            return 0
         moved = 0
         for plugins in list(self._unsched):
             if plugins and not any(event in self.events_of(p) for p in plugins):

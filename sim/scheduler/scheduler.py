@@ -186,7 +186,7 @@ class Scheduler(EventHandlers, BindingCycle):
                 q = yield self.queue.pop()
             cost = self.schedule_one(q)
             if cost > 0:
-                yield self.clock.timeout(cost)
+                yield self.clock.env.timeout(cost)  # clock.timeout (cost > 0)
 
     def _nominated_overlay(self, pod: PodInfo) -> Any:
         """Requests of pods nominated to nodes with at least this pod's priority (the
@@ -224,7 +224,8 @@ class Scheduler(EventHandlers, BindingCycle):
             return 0.0
         cycle = self.queue.scheduling_cycle
         state = CycleState()
-        state.nominated = self._nominated_overlay(pod)
+        if self.queue.nominated:
+            state.nominated = self._nominated_overlay(pod)
         try:
             result = fwk.schedule(
                 pod,

@@ -84,8 +84,10 @@ def prepare_pod_for_update(new: Obj, old: Mapping[str, Any]) -> None:
 def validate_pod_binding(binding: Mapping[str, Any]) -> Errs:
     """ValidatePodBinding, for the binding subresource."""
     target = _map(binding.get("target"))
-    errs: Errs = []
     kind = target.get("kind") or ""
+    if (not kind or kind == "Node") and target.get("name"):
+        return []
+    errs: Errs = []
     if kind and kind != "Node":
         errs.append(not_supported("target.kind", kind, ("Node", "<empty>")))
     if not target.get("name"):
