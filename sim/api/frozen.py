@@ -56,10 +56,6 @@ def _rebuild_list(values: list) -> FrozenList:  # type: ignore[type-arg]
     return freeze(values)
 
 
-_dict_init = dict.__init__
-_list_init = list.__init__
-
-
 def freeze(value: Any) -> Any:
     """A deep read-only version of a JSON value; frozen parts are reused, not copied."""
     t = type(value)
@@ -89,9 +85,7 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
             out[k] = v
         else:
             out[k] = freeze(v)
-    fd = FrozenDict()
-    _dict_init(fd, out)
-    return fd
+    return FrozenDict(out)
 
 
 def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
@@ -106,9 +100,7 @@ def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
             out.append(v)
         else:
             out.append(freeze(v))
-    fl = FrozenList()
-    _list_init(fl, out)
-    return fl
+    return FrozenList(out)
 
 
 class Interner:
@@ -139,9 +131,7 @@ class Interner:
                 out[k] = v
             else:
                 out[k] = freeze(v)
-        fd = FrozenDict()
-        _dict_init(fd, out)
-        return fd
+        return FrozenDict(out)
 
     def _section(self, section: dict[str, Any]) -> FrozenDict:
         out: dict[str, Any] = {}
@@ -163,9 +153,7 @@ class Interner:
             else:
                 self.hits += 1
             out[k] = frozen
-        fd = FrozenDict()
-        _dict_init(fd, out)
-        return fd
+        return FrozenDict(out)
 
 
 def thaw(value: Any) -> Any:

@@ -41,12 +41,12 @@ from sim.api.validation.common import (
     validate_object_meta_update,
 )
 from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, run_admission
-from sim.apiserver.keys import kind_prefix, list_prefix, object_key, object_ref
+from sim.apiserver.keys import kind_prefix, list_prefix, object_key
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
 from sim.apiserver.watch import ADDED, ApiWatch, ApiWatchEvent, KindHub, Send, with_resource_version
 from sim.core import Clock, RandomStreams, TraceRecorder
-from sim.store import CompactedError, Compare, Delete, Put, Store, prefix_end
+from sim.store import CompactedError, Compare, Delete, Store, prefix_end
 
 GRACEFUL_KINDS = ("Pod",)
 MAX_GENERATE_NAME_PREFIX = 58  # upstream names.SimpleNameGenerator: maxGeneratedNameLength
@@ -78,6 +78,7 @@ class ApiCore:
         self._uids = streams.stream("apiserver/uid")
         self._names = streams.stream("apiserver/generate-name")
         self._hubs: dict[str, KindHub] = {}
+        self._kinds: dict[str | Kind, Kind] = {}
         self._observers: list[Callable[[str, Kind, Any], None]] = []
         self._writes: dict[str, int] = {}
         self._interner = Interner()
@@ -88,12 +89,18 @@ class ApiCore:
 
     # -- helpers -------------------------------------------------------------------------------
     def kind(self, name: str | Kind) -> Kind:
+        k = self._kinds.get(name)
+        if k is not None:
+            return k
         if type(name) is Kind:
             return name
         try:
-            return self.registry.resolve(name)
+            k = self.registry.resolve(name)
         except LookupError as e:
             raise ApiError(status_dict(404, "NotFound", str(e))) from None
+        # a name, once resolved, resolves the same for good (the registry only adds kinds)
+        self._kinds[name] = k
+        return k
 
     def _ns(self, kind: Kind, namespace: str | None) -> str | None:
         if not kind.namespaced:
@@ -120,7 +127,11 @@ class ApiCore:
 
     def _record(self, component: str, verb: str, kind: Kind, obj: Any, detail: str = "") -> None:
         meta = obj["metadata"]
-        ref = object_ref(kind, meta.get("namespace"), meta["name"])
+        ref = (
+            f"{kind.group_resource}/{meta.get('namespace')}/{meta['name']}"
+            if kind.namespaced
+            else f"{kind.group_resource}/{meta['name']}"
+        )  # keys.object_ref, inline
         self.trace.record(component, verb, ref, meta.get("resourceVersion", ""), detail)
 
     def observe(self, fn: Callable[[str, Kind, Any], None]) -> None:
@@ -132,12 +143,11 @@ class ApiCore:
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
         frozen = freeze(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
-        compares = [] if expect_mod is None else [Compare(key, "mod", "=", expect_mod)]
-        res = self.store.txn(compares, [Put(key, frozen)])
-        if not res.succeeded:
+        kv = self.store.swap(key, frozen, expect_mod)
+        if kv is None:
             return None
         self._count_write(key)
-        assert res.revision == rev, "the store committed at an unexpected revision"
+        assert kv.mod_revision == rev, "the store committed at an unexpected revision"
         return frozen
 
     def _remove(self, k: Kind, key: str, kv: Any, user: str, detail: str) -> Any:
@@ -153,7 +163,7 @@ class ApiCore:
     # -- watch -------------------------------------------------------------------------------
 
     def _count_write(self, key: str) -> None:
-        prefix = key[: key.index("/", len("/registry/")) + 1]
+        prefix = key[: key.index("/", 10) + 1]  # "/registry/<resource>/"
         self._writes[prefix] = self._writes.get(prefix, 0) + 1
 
     def _get_kv(self, kind: Kind, namespace: str | None, name: str) -> Any:
@@ -203,20 +213,19 @@ class ApiCore:
         new = self._copy_in(obj)
         self._check_type(k, new)
         meta = new["metadata"]
-        ns = self._ns(k, namespace or meta.get("namespace"))
         if k.namespaced:
+            ns = namespace or meta.get("namespace") or "default"  # self._ns, inline
             if meta.get("namespace") and namespace and meta["namespace"] != namespace:
                 raise bad_request(
                     "the namespace of the provided object does not match the namespace sent on "
                     "the request"
                 )
             meta["namespace"] = ns
-        elif meta.get("namespace"):
-            meta.pop("namespace")
+        else:
+            ns = None
+            if meta.get("namespace"):
+                meta.pop("namespace")
         return k, new, ns
-
-    def _name_fn(self, kind: Kind) -> Callable[[str, bool], list[str]]:
-        return kind.name_validator or name_is_dns_subdomain
 
     # -- create ----------------------------------------------------------------------------
     def create(
@@ -272,7 +281,7 @@ class ApiCore:
 
     def _validate(self, kind: Kind, new: dict[str, Any], old: Any) -> None:
         errs: list[FieldError] = validate_object_meta(
-            new["metadata"], kind.namespaced, self._name_fn(kind)
+            new["metadata"], kind.namespaced, kind.name_validator or name_is_dns_subdomain
         )
         if old is not None:
             errs += validate_object_meta_update(new["metadata"], old["metadata"])

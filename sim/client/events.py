@@ -62,9 +62,16 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
     one before it, which grows costly once the bound is reached."""
 
     def remember(self, key: Any, value: Any) -> None:
-        self.pop(key, None)
+        """Store `value` as the newest entry of `key`."""
         self[key] = value
-        while len(self) > MAX_CACHE_ENTRIES:
+        self.move_to_end(key)
+        if len(self) > MAX_CACHE_ENTRIES:
+            self.popitem(last=False)
+
+    def add(self, key: Any, value: Any) -> None:
+        """remember() for a key that is not in the cache."""
+        self[key] = value
+        if len(self) > MAX_CACHE_ENTRIES:
             self.popitem(last=False)
 
 
@@ -99,7 +106,9 @@ class EventRecorder:
         bucket = self._spam.get(spam_key)
         if bucket is None:
             bucket = _Bucket(now)
-        self._spam.remember(spam_key, bucket)
+            self._spam.add(spam_key, bucket)
+        else:
+            self._spam.move_to_end(spam_key)
         if not bucket.take(now):
             self.dropped += 1
             return
@@ -120,7 +129,7 @@ class EventRecorder:
         self._seq += 1
         name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
         namespace = ref.get("namespace") or "default"
-        self._seen.remember(full_key, (name, namespace, 1, ts))
+        self._seen.add(full_key, (name, namespace, 1, ts))
         ev = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -128,7 +137,9 @@ class EventRecorder:
             "involvedObject": ref,
             "reason": reason,
             "message": message,
-            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+            "source": {"component": self.component, "host": self.host}
+            if self.host
+            else {"component": self.component},
             "firstTimestamp": ts,
             "lastTimestamp": ts,
             "count": 1,
@@ -146,12 +157,16 @@ class EventRecorder:
         self, key: tuple[Any, ...], message: str, now: float
     ) -> tuple[str, tuple[Any, ...]]:
         """EventAggregate: (the message to record, the key that deduplicates it)."""
-        entry: tuple[dict[str, None], float] | None = self._similar.get(key)
-        if entry is None or now - entry[1] > AGGREGATE_INTERVAL_S:
-            entry = ({}, now)
-        messages = entry[0]
+        similar = self._similar
+        entry: tuple[dict[str, None], float] | None = similar.get(key)
+        if entry is None:
+            messages: dict[str, None] = {}
+            similar.add(key, (messages, now))
+        else:
+            messages = {} if now - entry[1] > AGGREGATE_INTERVAL_S else entry[0]
+            similar[key] = (messages, now)
+            similar.move_to_end(key)
         messages[message] = None
-        self._similar.remember(key, (messages, now))
         if len(messages) < MAX_SIMILAR_EVENTS:
             return message, (*key, message)
         # upstream pops an arbitrary local key to stop the set growing; we pop the oldest

@@ -118,7 +118,9 @@ class FrameworkImpl:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
-        self.filter_split: dict[tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]] = {}
+        self.filter_split: dict[
+            tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]
+        ] = {}
         self.score_plans: dict[tuple[frozenset[str], bool], _ScorePlan] = {}
 
     def _expand(self, point: str, methods: tuple[str, ...], path: str) -> list[Any]:

@@ -109,6 +109,12 @@ class MemoryStore:
         return None
 
     def get(self, key: str, revision: int | None = None) -> KeyValue | None:
+        if revision is None:  # the current revision: the newest version
+            versions = self._history.get(key)
+            if not versions:
+                return None
+            latest = versions[-1]
+            return None if latest.value is None else latest
         rev = self._check_revision(revision)
         return self._at(key, rev)
 
@@ -200,6 +206,38 @@ class MemoryStore:
         self._notify(events)
         return TxnResult(ok, rev, tuple(results))
 
+    def swap(self, key: str, value: Any, expect_mod: int | None = None) -> KeyValue | None:
+        """txn([Compare(key, "mod", "=", expect_mod)], [Put(key, value)]) without the general
+        machinery: the new version, or None if the compare failed (no compare if None)."""
+        versions = self._history.get(key)
+        prev = versions[-1] if versions else None
+        if prev is not None and prev.value is None:
+            prev = None
+        if expect_mod is not None and (0 if prev is None else prev.mod_revision) != expect_mod:
+            return None
+        if value is None:
+            raise StoreError("a stored value may not be None")
+        rev = self._revision + 1
+        if prev is None:
+            kv = KeyValue(key, value, rev, rev, 1)
+        else:
+            kv = KeyValue(key, value, prev.create_revision, rev, prev.version + 1)
+        if versions is None:
+            self._history[key] = [kv]
+            self._keys.add(key)
+        else:
+            if versions[-1].value is None:
+                self._dead.remove(key)
+            versions.append(kv)
+            self._dirty[key] = None
+        self._revision = rev
+        ev = WatchEvent("PUT", kv, prev)
+        self._log.append(ev)
+        self._log_revs.append(rev)
+        if self._watchers:
+            self._notify((ev,))
+        return kv
+
     def put(self, key: str, value: Any) -> TxnResult:
         return self.txn((), (Put(key, value),))
 
@@ -265,7 +303,7 @@ class MemoryStore:
     def _remove_watcher(self, w: MemoryWatcher) -> None:
         self._watchers = [x for x in self._watchers if x is not w]
 
-    def _notify(self, events: list[WatchEvent]) -> None:
+    def _notify(self, events: Sequence[WatchEvent]) -> None:
         watchers = self._watchers
         if not watchers:
             return
