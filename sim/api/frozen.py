@@ -77,11 +77,13 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     out: dict[str, Any] = {}
     for k, v in d.items():
         t = type(v)
-        if t is dict:
+        if t is str or t is int or v is None or t is bool or t is float:
+            out[k] = v
+        elif t is dict:
             out[k] = _freeze_dict(v)
         elif t is list:
             out[k] = _freeze_list(v)
-        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+        elif t is FrozenDict or t is FrozenList:
             out[k] = v
         else:
             out[k] = freeze(v)
@@ -94,9 +96,11 @@ def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
         t = type(v)
         if t is dict:
             out.append(_freeze_dict(v))
+        elif t is str or t is int or v is None or t is bool or t is float:
+            out.append(v)
         elif t is list:
             out.append(_freeze_list(v))
-        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+        elif t is FrozenDict or t is FrozenList:
             out.append(v)
         else:
             out.append(freeze(v))
@@ -129,6 +133,8 @@ class Interner:
                 out[k] = _freeze_list(v)
             elif t is str or t is int or t is bool or t is float or v is None:
                 out[k] = v
+            elif t is FrozenDict or t is FrozenList:
+                out[k] = v
             else:
                 out[k] = freeze(v)
         return FrozenDict(out)
@@ -139,7 +145,8 @@ class Interner:
         for k, v in section.items():
             t = type(v)
             if t is not dict and t is not list:
-                out[k] = v if t is str or t is int or t is bool or t is float else freeze(v)
+                scalar = t is str or t is int or t is bool or t is float or v is None
+                out[k] = v if scalar or t is FrozenDict or t is FrozenList else freeze(v)
                 continue
             key = orjson.dumps(v)
             frozen: Any = table.get(key)
@@ -154,6 +161,15 @@ class Interner:
                 self.hits += 1
             out[k] = frozen
         return FrozenDict(out)
+
+
+class Owned(dict):  # type: ignore[type-arg]
+    """A request body handed over by an in-process sender that built it for this one request:
+    every dict and list in it is fresh, plain JSON, and the sender keeps no reference to any
+    of them. The API server takes such a body as its private copy instead of thawing one (it
+    still freezes what it stores, so nothing of the body ends up shared with the store)."""
+
+    __slots__ = ()
 
 
 def thaw(value: Any) -> Any:

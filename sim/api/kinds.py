@@ -31,7 +31,8 @@ UpdatePreparer = Callable[[Obj, Obj], None]
 NameValidator = Callable[[str, bool], list[str]]
 
 
-def _noop(*_args: Any) -> None:
+def noop(*_args: Any) -> None:
+    """The hook of a kind that has none (the apiserver skips calling it)."""
     return None
 
 
@@ -55,9 +56,9 @@ class Kind:
     spec_generation: bool = False
     # metadata.name rule: a function (name, prefix) -> messages, as upstream ValidateNameFunc.
     name_validator: NameValidator | None = None
-    default: Defaulter = _noop
-    prepare_for_create: Preparer = _noop
-    prepare_for_update: UpdatePreparer = _noop
+    default: Defaulter = noop
+    prepare_for_create: Preparer = noop
+    prepare_for_update: UpdatePreparer = noop
     validate: Validator = _no_errors
     validate_update: UpdateValidator = _no_errors
     # Status-subresource update hook: (new, old) after the generic "take only status" step.

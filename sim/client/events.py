@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from sim.api.errors import ApiError
+from sim.api.frozen import Owned
 from sim.client.interface import Client
 from sim.core import Clock
 
@@ -68,12 +69,6 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
         if len(self) > MAX_CACHE_ENTRIES:
             self.popitem(last=False)
 
-    def add(self, key: Any, value: Any) -> None:
-        """remember() for a key that is not in the cache."""
-        self[key] = value
-        if len(self) > MAX_CACHE_ENTRIES:
-            self.popitem(last=False)
-
 
 class EventRecorder:
     """Records Events for one component (`source.component`) on one host."""
@@ -103,12 +98,14 @@ class EventRecorder:
             ref["name"],
             ref["uid"],
         )
-        bucket = self._spam.get(spam_key)
+        spam = self._spam
+        bucket = spam.get(spam_key)
         if bucket is None:
-            bucket = _Bucket(now)
-            self._spam.add(spam_key, bucket)
+            bucket = spam[spam_key] = _Bucket(now)  # spam.add(), inline
+            if len(spam) > MAX_CACHE_ENTRIES:
+                spam.popitem(last=False)
         else:
-            self._spam.move_to_end(spam_key)
+            spam.move_to_end(spam_key)
         if not bucket.take(now):
             self.dropped += 1
             return
@@ -129,26 +126,35 @@ class EventRecorder:
         self._seq += 1
         name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
         namespace = ref.get("namespace") or "default"
-        self._seen.add(full_key, (name, namespace, 1, ts))
-        ev = {
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": namespace},
-            "involvedObject": ref,
-            "reason": reason,
-            "message": message,
-            "source": {"component": self.component, "host": self.host}
-            if self.host
-            else {"component": self.component},
-            "firstTimestamp": ts,
-            "lastTimestamp": ts,
-            "count": 1,
-            "type": type_,
-            "eventTime": None,
-            "reportingComponent": self.component,
-            "reportingInstance": self.host,
-        }
-        self._watch(self.client.create("events", ev, namespace=namespace))
+        seen_cache = self._seen
+        seen_cache[full_key] = (name, namespace, 1, ts)  # seen_cache.add(), inline
+        if len(seen_cache) > MAX_CACHE_ENTRIES:
+            seen_cache.popitem(last=False)
+        ev = Owned(  # built for this request alone: the server need not copy it
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": namespace},
+                "involvedObject": ref,
+                "reason": reason,
+                "message": message,
+                "source": {"component": self.component, "host": self.host}
+                if self.host
+                else {"component": self.component},
+                "firstTimestamp": ts,
+                "lastTimestamp": ts,
+                "count": 1,
+                "type": type_,
+                "eventTime": None,
+                "reportingComponent": self.component,
+                "reportingInstance": self.host,
+            }
+        )
+        request = self.client.create("events", ev, namespace=namespace)
+        if request.callbacks is None:  # self._watch(request), inline
+            self._done(request)
+        else:
+            request.callbacks.append(self._done)
 
     def eventf(self, obj: Any, type_: str, reason: str, fmt: str, *args: Any) -> None:
         self.event(obj, type_, reason, fmt % args if args else fmt)
@@ -161,7 +167,9 @@ class EventRecorder:
         entry: tuple[dict[str, None], float] | None = similar.get(key)
         if entry is None:
             messages: dict[str, None] = {}
-            similar.add(key, (messages, now))
+            similar[key] = (messages, now)  # similar.add(), inline
+            if len(similar) > MAX_CACHE_ENTRIES:
+                similar.popitem(last=False)
         else:
             messages = {} if now - entry[1] > AGGREGATE_INTERVAL_S else entry[0]
             similar[key] = (messages, now)
