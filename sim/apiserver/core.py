@@ -40,7 +40,7 @@ from sim.api.validation.common import (
     validate_object_meta,
     validate_object_meta_update,
 )
-from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, run_admission
+from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
 from sim.apiserver.keys import kind_prefix, list_prefix, object_key
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
@@ -116,8 +116,13 @@ class ApiCore:
         return namespace or "default"
 
     def _lookup(self, kind_name: str, namespace: str | None, name: str) -> Any:
-        kind = self.kind(kind_name)
-        kv = self.store.get(object_key(kind, namespace, name))
+        kind = self._kinds.get(kind_name) or self.kind(kind_name)
+        key = (  # object_key, inline
+            f"/registry/{kind.group_resource}/{namespace}/{name}"
+            if kind.namespaced
+            else f"/registry/{kind.group_resource}/{name}"
+        )
+        kv = self.store.get(key)
         return kv.value if kv else None
 
     def _list_all(self, kind_name: str) -> builtins.list[Any]:
@@ -223,7 +228,8 @@ class ApiCore:
         reconciled with the request's (upstream rest.BeforeCreate / BeforeUpdate)."""
         k = self.kind(kind)
         new = self._copy_in(obj)
-        self._check_type(k, new)
+        if new.get("apiVersion") != k.api_version or new.get("kind") != k.kind:
+            self._check_type(k, new)
         meta = new["metadata"]
         if k.namespaced:
             ns = namespace or meta.get("namespace") or "default"  # self._ns, inline
@@ -260,14 +266,15 @@ class ApiCore:
         if k.prepare_for_create is not noop:
             k.prepare_for_create(new)
         name = meta.get("name") or ""
-        run_admission(
-            self.admission,
-            Attributes("CREATE", k, ns, name, new, None),
-            self._lookup,
-            self._list_all,
-        )
+        attrs = Attributes("CREATE", k, ns, name, new, None)
+        for plugin in self.admission:  # run_admission, inline
+            plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
-        key = object_key(k, ns, name)
+        key = (  # object_key, inline
+            f"/registry/{k.group_resource}/{ns}/{name}"
+            if k.namespaced
+            else f"/registry/{k.group_resource}/{name}"
+        )
         if dry_run:
             if self.store.get(key) is not None:
                 raise already_exists(k.plural, k.group, name)

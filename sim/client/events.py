@@ -25,6 +25,7 @@ MAX_SIMILAR_EVENTS = 10
 AGGREGATE_INTERVAL_S = 600.0
 COMBINED_PREFIX = "(combined from similar events): "
 MAX_CACHE_ENTRIES = 4096  # upstream maxLruCacheEntries
+SPAM_BURST_F = float(SPAM_BURST)
 
 
 def object_reference(obj: Any) -> dict[str, Any]:
@@ -89,7 +90,16 @@ class EventRecorder:
     def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
         """Record an Event about `obj` (type Normal or Warning)."""
         now = self.clock.now
-        ref = object_reference(obj)
+        meta = obj["metadata"]
+        ref = {  # object_reference(obj), inline
+            "kind": obj.get("kind", ""),
+            "name": meta["name"],
+            "uid": meta.get("uid", ""),
+            "apiVersion": obj.get("apiVersion", ""),
+            "resourceVersion": meta.get("resourceVersion", ""),
+        }
+        if meta.get("namespace"):
+            ref["namespace"] = meta["namespace"]
         spam_key = (
             self.component,
             self.host,
@@ -106,9 +116,14 @@ class EventRecorder:
                 spam.popitem(last=False)
         else:
             spam.move_to_end(spam_key)
-        if not bucket.take(now):
+        # bucket.take(now), inline
+        tokens = bucket.tokens + (now - bucket.last_s) * SPAM_QPS
+        bucket.tokens = SPAM_BURST_F if tokens > SPAM_BURST_F else tokens
+        bucket.last_s = now
+        if bucket.tokens < 1.0:
             self.dropped += 1
             return
+        bucket.tokens -= 1.0
         agg_key = (*spam_key, ref["apiVersion"], type_, reason)
         message, full_key = self._aggregate(agg_key, message, now)
         seen = self._seen.get(full_key)

@@ -189,7 +189,10 @@ def validate_object_meta(
     if not name:
         errs.append(required(f"{path}.name", "name or generateName is required"))
     else:
-        for msg in name_fn(name, False):
+        msgs = (
+            is_dns1123_subdomain(name) if name_fn is name_is_dns_subdomain else name_fn(name, False)
+        )
+        for msg in msgs:
             errs.append(invalid(f"{path}.name", name, msg))
     namespace = get("namespace") or ""
     if namespaced:
