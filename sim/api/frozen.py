@@ -167,7 +167,9 @@ class Owned(dict):  # type: ignore[type-arg]
     """A request body handed over by an in-process sender that built it for this one request:
     every dict and list in it is fresh, plain JSON, and the sender keeps no reference to any
     of them. The API server takes such a body as its private copy instead of thawing one (it
-    still freezes what it stores, so nothing of the body ends up shared with the store)."""
+    still freezes what it stores, so no plain part of the body ends up shared with the store).
+    Parts the server never modifies for that kind (for an Event, all but its metadata) may be
+    frozen already: they are stored as they are."""
 
     __slots__ = ()
 

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from sim.api.errors import ApiError
-from sim.api.frozen import Owned
+from sim.api.frozen import FrozenDict, Owned
 from sim.client.interface import Client
 from sim.core import Clock
 
@@ -82,6 +82,9 @@ class EventRecorder:
         self._spam: _Bounded = _Bounded()
         self._similar: _Bounded = _Bounded()  # aggregate key -> (messages, last seen)
         self._seen: _Bounded = _Bounded()  # full key -> (event name, namespace, count, first ts)
+        self._source = FrozenDict(
+            {"component": component, "host": host} if host else {"component": component}
+        )
         self._seq = 0
         self.dropped = 0
         self.failed = 0
@@ -91,7 +94,7 @@ class EventRecorder:
         """Record an Event about `obj` (type Normal or Warning)."""
         now = self.clock.now
         meta = obj["metadata"]
-        ref = {  # object_reference(obj), inline
+        fields = {  # object_reference(obj), inline
             "kind": obj.get("kind", ""),
             "name": meta["name"],
             "uid": meta.get("uid", ""),
@@ -99,7 +102,8 @@ class EventRecorder:
             "resourceVersion": meta.get("resourceVersion", ""),
         }
         if meta.get("namespace"):
-            ref["namespace"] = meta["namespace"]
+            fields["namespace"] = meta["namespace"]
+        ref = FrozenDict(fields)  # read-only: the server stores it as it is
         spam_key = (
             self.component,
             self.host,
@@ -153,9 +157,7 @@ class EventRecorder:
                 "involvedObject": ref,
                 "reason": reason,
                 "message": message,
-                "source": {"component": self.component, "host": self.host}
-                if self.host
-                else {"component": self.component},
+                "source": self._source,
                 "firstTimestamp": ts,
                 "lastTimestamp": ts,
                 "count": 1,
