@@ -43,19 +43,15 @@ def object_reference(obj: Any) -> dict[str, Any]:
 
 
 class _Bucket:
+    """The spam filter's token bucket of one (source, object). EventRecorder.event takes a
+    token inline: tokens = min(burst, tokens + elapsed * qps), then one is spent if at least
+    one is there (else the event is dropped)."""
+
     __slots__ = ("tokens", "last_s")
 
     def __init__(self, now_s: float):
         self.tokens = float(SPAM_BURST)
         self.last_s = now_s
-
-    def take(self, now_s: float) -> bool:
-        self.tokens = min(float(SPAM_BURST), self.tokens + (now_s - self.last_s) * SPAM_QPS)
-        self.last_s = now_s
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
 
 
 class _Bounded(OrderedDict):  # type: ignore[type-arg]
@@ -133,14 +129,7 @@ class EventRecorder:
         seen = self._seen.get(full_key)
         ts = self.clock.timestamp()
         if seen is not None:
-            name, namespace, count, first = seen
-            self._seen.remember(full_key, (name, namespace, count + 1, first))
-            patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
-            self._watch(
-                self.client.patch(
-                    "events", name, patch, "application/merge-patch+json", namespace=namespace
-                )
-            )
+            self._bump(full_key, seen, message, ts)
             return
         self._seq += 1
         name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
@@ -172,6 +161,17 @@ class EventRecorder:
             self._done(request)
         else:
             request.callbacks.append(self._done)
+
+    def _bump(self, full_key: tuple[Any, ...], seen: Any, message: str, ts: str) -> None:
+        """The same event again: count it on the Event already written (a patch)."""
+        name, namespace, count, first = seen
+        self._seen.remember(full_key, (name, namespace, count + 1, first))
+        patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
+        self._watch(
+            self.client.patch(
+                "events", name, patch, "application/merge-patch+json", namespace=namespace
+            )
+        )
 
     def eventf(self, obj: Any, type_: str, reason: str, fmt: str, *args: Any) -> None:
         self.event(obj, type_, reason, fmt % args if args else fmt)
