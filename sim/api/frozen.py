@@ -56,10 +56,6 @@ def _rebuild_list(values: list) -> FrozenList:  # type: ignore[type-arg]
     return freeze(values)
 
 
-_dict_init = dict.__init__
-_list_init = list.__init__
-
-
 def freeze(value: Any) -> Any:
     """A deep read-only version of a JSON value; frozen parts are reused, not copied."""
     t = type(value)
@@ -81,17 +77,17 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     out: dict[str, Any] = {}
     for k, v in d.items():
         t = type(v)
-        if t is dict:
+        if t is str or t is int or v is None or t is bool or t is float:
+            out[k] = v
+        elif t is dict:
             out[k] = _freeze_dict(v)
         elif t is list:
             out[k] = _freeze_list(v)
-        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+        elif t is FrozenDict or t is FrozenList:
             out[k] = v
         else:
             out[k] = freeze(v)
-    fd = FrozenDict()
-    _dict_init(fd, out)
-    return fd
+    return FrozenDict(out)
 
 
 def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
@@ -100,15 +96,15 @@ def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
         t = type(v)
         if t is dict:
             out.append(_freeze_dict(v))
+        elif t is str or t is int or v is None or t is bool or t is float:
+            out.append(v)
         elif t is list:
             out.append(_freeze_list(v))
-        elif t is FrozenDict or t is FrozenList or t is str or t is int or t is float or t is bool:
+        elif t is FrozenDict or t is FrozenList:
             out.append(v)
         else:
             out.append(freeze(v))
-    fl = FrozenList()
-    _list_init(fl, out)
-    return fl
+    return FrozenList(out)
 
 
 class Interner:
@@ -137,11 +133,11 @@ class Interner:
                 out[k] = _freeze_list(v)
             elif t is str or t is int or t is bool or t is float or v is None:
                 out[k] = v
+            elif t is FrozenDict or t is FrozenList:
+                out[k] = v
             else:
                 out[k] = freeze(v)
-        fd = FrozenDict()
-        _dict_init(fd, out)
-        return fd
+        return FrozenDict(out)
 
     def _section(self, section: dict[str, Any]) -> FrozenDict:
         out: dict[str, Any] = {}
@@ -149,7 +145,8 @@ class Interner:
         for k, v in section.items():
             t = type(v)
             if t is not dict and t is not list:
-                out[k] = v if t is str or t is int or t is bool or t is float else freeze(v)
+                scalar = t is str or t is int or t is bool or t is float or v is None
+                out[k] = v if scalar or t is FrozenDict or t is FrozenList else freeze(v)
                 continue
             key = orjson.dumps(v)
             frozen: Any = table.get(key)
@@ -163,9 +160,18 @@ class Interner:
             else:
                 self.hits += 1
             out[k] = frozen
-        fd = FrozenDict()
-        _dict_init(fd, out)
-        return fd
+        return FrozenDict(out)
+
+
+class Owned(dict):  # type: ignore[type-arg]
+    """A request body handed over by an in-process sender that built it for this one request:
+    every dict and list in it is fresh, plain JSON, and the sender keeps no reference to any
+    of them. The API server takes such a body as its private copy instead of thawing one (it
+    still freezes what it stores, so no plain part of the body ends up shared with the store).
+    Parts the server never modifies for that kind (for an Event, all but its metadata) may be
+    frozen already: they are stored as they are."""
+
+    __slots__ = ()
 
 
 def thaw(value: Any) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sim.api.errors import FieldError
@@ -30,7 +31,8 @@ UpdatePreparer = Callable[[Obj, Obj], None]
 NameValidator = Callable[[str, bool], list[str]]
 
 
-def _noop(*_args: Any) -> None:
+def noop(*_args: Any) -> None:
+    """The hook of a kind that has none (the apiserver skips calling it)."""
     return None
 
 
@@ -54,9 +56,9 @@ class Kind:
     spec_generation: bool = False
     # metadata.name rule: a function (name, prefix) -> messages, as upstream ValidateNameFunc.
     name_validator: NameValidator | None = None
-    default: Defaulter = _noop
-    prepare_for_create: Preparer = _noop
-    prepare_for_update: UpdatePreparer = _noop
+    default: Defaulter = noop
+    prepare_for_create: Preparer = noop
+    prepare_for_update: UpdatePreparer = noop
     validate: Validator = _no_errors
     validate_update: UpdateValidator = _no_errors
     # Status-subresource update hook: (new, old) after the generic "take only status" step.
@@ -71,11 +73,11 @@ class Kind:
     def singular(self) -> str:
         return self.kind.lower()
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
+    @cached_property
     def group_resource(self) -> str:
         return f"{self.plural}.{self.group}" if self.group else self.plural
 

@@ -32,21 +32,21 @@ from sim.api.errors import (
     status_dict,
 )
 from sim.api.fields import parse_field_selector, supported_fields
-from sim.api.frozen import Interner, freeze, thaw
-from sim.api.kinds import REGISTRY, Kind, KindRegistry
+from sim.api.frozen import Interner, Owned, freeze
+from sim.api.kinds import REGISTRY, Kind, KindRegistry, noop
 from sim.api.labels import parse_selector
 from sim.api.validation.common import (
     name_is_dns_subdomain,
     validate_object_meta,
     validate_object_meta_update,
 )
-from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, run_admission
-from sim.apiserver.keys import kind_prefix, list_prefix, object_key, object_ref
+from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
+from sim.apiserver.keys import kind_prefix, list_prefix, object_key
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
 from sim.apiserver.watch import ADDED, ApiWatch, ApiWatchEvent, KindHub, Send, with_resource_version
 from sim.core import Clock, RandomStreams, TraceRecorder
-from sim.store import CompactedError, Compare, Delete, Put, Store, prefix_end
+from sim.store import CompactedError, Compare, Delete, Store, prefix_end
 
 GRACEFUL_KINDS = ("Pod",)
 MAX_GENERATE_NAME_PREFIX = 58  # upstream names.SimpleNameGenerator: maxGeneratedNameLength
@@ -55,6 +55,14 @@ VALIDATION_MEMO_SIZE = 4096
 # Events are never alike (each names its object and moment): interning their parts would only
 # push the shared pod-template parts out of the interner's bounded table.
 UNINTERNED = ("/registry/events/", "/registry/events.events.k8s.io/")
+# What BeforeCreate clears (and generation, kept at 1 for kinds that track it).
+_CLEARED_ON_CREATE = (
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "resourceVersion",
+    "selfLink",
+    "managedFields",
+)
 
 
 class ApiCore:
@@ -78,6 +86,7 @@ class ApiCore:
         self._uids = streams.stream("apiserver/uid")
         self._names = streams.stream("apiserver/generate-name")
         self._hubs: dict[str, KindHub] = {}
+        self._kinds: dict[str | Kind, Kind] = {}
         self._observers: list[Callable[[str, Kind, Any], None]] = []
         self._writes: dict[str, int] = {}
         self._interner = Interner()
@@ -88,12 +97,18 @@ class ApiCore:
 
     # -- helpers -------------------------------------------------------------------------------
     def kind(self, name: str | Kind) -> Kind:
+        k = self._kinds.get(name)
+        if k is not None:
+            return k
         if type(name) is Kind:
             return name
         try:
-            return self.registry.resolve(name)
+            k = self.registry.resolve(name)
         except LookupError as e:
             raise ApiError(status_dict(404, "NotFound", str(e))) from None
+        # a name, once resolved, resolves the same for good (the registry only adds kinds)
+        self._kinds[name] = k
+        return k
 
     def _ns(self, kind: Kind, namespace: str | None) -> str | None:
         if not kind.namespaced:
@@ -101,8 +116,13 @@ class ApiCore:
         return namespace or "default"
 
     def _lookup(self, kind_name: str, namespace: str | None, name: str) -> Any:
-        kind = self.kind(kind_name)
-        kv = self.store.get(object_key(kind, namespace, name))
+        kind = self._kinds.get(kind_name) or self.kind(kind_name)
+        key = (  # object_key, inline
+            f"/registry/{kind.group_resource}/{namespace}/{name}"
+            if kind.namespaced
+            else f"/registry/{kind.group_resource}/{name}"
+        )
+        kv = self.store.get(key)
         return kv.value if kv else None
 
     def _list_all(self, kind_name: str) -> builtins.list[Any]:
@@ -120,7 +140,11 @@ class ApiCore:
 
     def _record(self, component: str, verb: str, kind: Kind, obj: Any, detail: str = "") -> None:
         meta = obj["metadata"]
-        ref = object_ref(kind, meta.get("namespace"), meta["name"])
+        ref = (
+            f"{kind.group_resource}/{meta.get('namespace')}/{meta['name']}"
+            if kind.namespaced
+            else f"{kind.group_resource}/{meta['name']}"
+        )  # keys.object_ref, inline
         self.trace.record(component, verb, ref, meta.get("resourceVersion", ""), detail)
 
     def observe(self, fn: Callable[[str, Kind, Any], None]) -> None:
@@ -132,12 +156,12 @@ class ApiCore:
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
         frozen = freeze(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
-        compares = [] if expect_mod is None else [Compare(key, "mod", "=", expect_mod)]
-        res = self.store.txn(compares, [Put(key, frozen)])
-        if not res.succeeded:
+        kv = self.store.swap(key, frozen, expect_mod)
+        if kv is None:
             return None
-        self._count_write(key)
-        assert res.revision == rev, "the store committed at an unexpected revision"
+        prefix = key[: key.index("/", 10) + 1]  # self._count_write, inline
+        self._writes[prefix] = self._writes.get(prefix, 0) + 1
+        assert kv.mod_revision == rev, "the store committed at an unexpected revision"
         return frozen
 
     def _remove(self, k: Kind, key: str, kv: Any, user: str, detail: str) -> Any:
@@ -153,7 +177,7 @@ class ApiCore:
     # -- watch -------------------------------------------------------------------------------
 
     def _count_write(self, key: str) -> None:
-        prefix = key[: key.index("/", len("/registry/")) + 1]
+        prefix = key[: key.index("/", 10) + 1]  # "/registry/<resource>/"
         self._writes[prefix] = self._writes.get(prefix, 0) + 1
 
     def _get_kv(self, kind: Kind, namespace: str | None, name: str) -> Any:
@@ -167,12 +191,15 @@ class ApiCore:
 
     @staticmethod
     def _copy_in(obj: Any) -> dict[str, Any]:
-        if type(obj) is not dict and not isinstance(obj, Mapping):
+        if type(obj) is Owned:  # handed over: already a private copy
+            out: dict[str, Any] = dict(obj)
+        elif type(obj) is not dict and not isinstance(obj, Mapping):
             raise bad_request("the body of the request was not a JSON object")
-        try:
-            out = thaw(obj)
-        except TypeError as e:
-            raise bad_request(f"the object could not be encoded as JSON: {e}") from None
+        else:
+            try:
+                out = orjson.loads(orjson.dumps(obj))  # thaw(obj), inline
+            except TypeError as e:
+                raise bad_request(f"the object could not be encoded as JSON: {e}") from None
         meta = out.get("metadata")
         if meta is None:
             out["metadata"] = {}
@@ -201,22 +228,22 @@ class ApiCore:
         reconciled with the request's (upstream rest.BeforeCreate / BeforeUpdate)."""
         k = self.kind(kind)
         new = self._copy_in(obj)
-        self._check_type(k, new)
+        if new.get("apiVersion") != k.api_version or new.get("kind") != k.kind:
+            self._check_type(k, new)
         meta = new["metadata"]
-        ns = self._ns(k, namespace or meta.get("namespace"))
         if k.namespaced:
+            ns = namespace or meta.get("namespace") or "default"  # self._ns, inline
             if meta.get("namespace") and namespace and meta["namespace"] != namespace:
                 raise bad_request(
                     "the namespace of the provided object does not match the namespace sent on "
                     "the request"
                 )
             meta["namespace"] = ns
-        elif meta.get("namespace"):
-            meta.pop("namespace")
+        else:
+            ns = None
+            if meta.get("namespace"):
+                meta.pop("namespace")
         return k, new, ns
-
-    def _name_fn(self, kind: Kind) -> Callable[[str, bool], list[str]]:
-        return kind.name_validator or name_is_dns_subdomain
 
     # -- create ----------------------------------------------------------------------------
     def create(
@@ -233,18 +260,21 @@ class ApiCore:
         if not meta.get("name") and meta.get("generateName"):
             prefix = str(meta["generateName"])[:MAX_GENERATE_NAME_PREFIX]
             meta["name"] = prefix + self._names.string(GENERATE_NAME_SUFFIX)
-        self._default(k, new)
+        if k.default is not noop:
+            self._default(k, new)
         self._fill_system_fields(k, new)
-        k.prepare_for_create(new)
+        if k.prepare_for_create is not noop:
+            k.prepare_for_create(new)
         name = meta.get("name") or ""
-        run_admission(
-            self.admission,
-            Attributes("CREATE", k, ns, name, new, None),
-            self._lookup,
-            self._list_all,
-        )
+        attrs = Attributes("CREATE", k, ns, name, new, None)
+        for plugin in self.admission:  # run_admission, inline
+            plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
-        key = object_key(k, ns, name)
+        key = (  # object_key, inline
+            f"/registry/{k.group_resource}/{ns}/{name}"
+            if k.namespaced
+            else f"/registry/{k.group_resource}/{name}"
+        )
         if dry_run:
             if self.store.get(key) is not None:
                 raise already_exists(k.plural, k.group, name)
@@ -253,7 +283,8 @@ class ApiCore:
         if stored is None:
             raise already_exists(k.plural, k.group, name)
         self._record(user, "create", k, stored, f"uid={stored['metadata']['uid']}")
-        self._notify("create", k, stored)
+        if self._observers:
+            self._notify("create", k, stored)
         return stored
 
     def _fill_system_fields(self, kind: Kind, obj: dict[str, Any]) -> None:
@@ -261,22 +292,24 @@ class ApiCore:
         meta = obj["metadata"]
         meta["uid"] = self._uids.uuid()
         meta["creationTimestamp"] = self.clock.timestamp()
-        for fld in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
-            meta.pop(fld, None)
+        for fld in _CLEARED_ON_CREATE:
+            if fld in meta:
+                del meta[fld]
         if kind.spec_generation:
             meta["generation"] = 1
-        else:
-            meta.pop("generation", None)
-        meta.pop("selfLink", None)
-        meta.pop("managedFields", None)
+        elif "generation" in meta:
+            del meta["generation"]
 
     def _validate(self, kind: Kind, new: dict[str, Any], old: Any) -> None:
         errs: list[FieldError] = validate_object_meta(
-            new["metadata"], kind.namespaced, self._name_fn(kind)
+            new["metadata"], kind.namespaced, kind.name_validator or name_is_dns_subdomain
         )
         if old is not None:
             errs += validate_object_meta_update(new["metadata"], old["metadata"])
-        errs += self._validate_kind(kind, new)
+        if "validation_key" in kind.extra:
+            errs += self._validate_kind(kind, new)
+        else:
+            errs += kind.validate(new)
         if old is not None:
             errs += kind.validate_update(new, old)
         elif "validate_create" in kind.extra:

@@ -21,8 +21,8 @@ def list_prefix(kind: Kind, namespace: str | None) -> str:
 
 def object_key(kind: Kind, namespace: str | None, name: str) -> str:
     if kind.namespaced:
-        return f"{kind_prefix(kind)}{namespace}/{name}"
-    return f"{kind_prefix(kind)}{name}"
+        return f"/registry/{kind.group_resource}/{namespace}/{name}"
+    return f"/registry/{kind.group_resource}/{name}"
 
 
 def object_ref(kind: Kind, namespace: str | None, name: str) -> str:

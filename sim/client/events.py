@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from sim.api.errors import ApiError
+from sim.api.frozen import FrozenDict, Owned
 from sim.client.interface import Client
 from sim.core import Clock
 
@@ -24,6 +25,7 @@ MAX_SIMILAR_EVENTS = 10
 AGGREGATE_INTERVAL_S = 600.0
 COMBINED_PREFIX = "(combined from similar events): "
 MAX_CACHE_ENTRIES = 4096  # upstream maxLruCacheEntries
+SPAM_BURST_F = float(SPAM_BURST)
 
 
 def object_reference(obj: Any) -> dict[str, Any]:
@@ -41,19 +43,15 @@ def object_reference(obj: Any) -> dict[str, Any]:
 
 
 class _Bucket:
+    """The spam filter's token bucket of one (source, object). EventRecorder.event takes a
+    token inline: tokens = min(burst, tokens + elapsed * qps), then one is spent if at least
+    one is there (else the event is dropped)."""
+
     __slots__ = ("tokens", "last_s")
 
     def __init__(self, now_s: float):
         self.tokens = float(SPAM_BURST)
         self.last_s = now_s
-
-    def take(self, now_s: float) -> bool:
-        self.tokens = min(float(SPAM_BURST), self.tokens + (now_s - self.last_s) * SPAM_QPS)
-        self.last_s = now_s
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
 
 
 class _Bounded(OrderedDict):  # type: ignore[type-arg]
@@ -62,9 +60,10 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
     one before it, which grows costly once the bound is reached."""
 
     def remember(self, key: Any, value: Any) -> None:
-        self.pop(key, None)
+        """Store `value` as the newest entry of `key`."""
         self[key] = value
-        while len(self) > MAX_CACHE_ENTRIES:
+        self.move_to_end(key)
+        if len(self) > MAX_CACHE_ENTRIES:
             self.popitem(last=False)
 
 
@@ -79,6 +78,9 @@ class EventRecorder:
         self._spam: _Bounded = _Bounded()
         self._similar: _Bounded = _Bounded()  # aggregate key -> (messages, last seen)
         self._seen: _Bounded = _Bounded()  # full key -> (event name, namespace, count, first ts)
+        self._source = FrozenDict(
+            {"component": component, "host": host} if host else {"component": component}
+        )
         self._seq = 0
         self.dropped = 0
         self.failed = 0
@@ -87,7 +89,17 @@ class EventRecorder:
     def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
         """Record an Event about `obj` (type Normal or Warning)."""
         now = self.clock.now
-        ref = object_reference(obj)
+        meta = obj["metadata"]
+        fields = {  # object_reference(obj), inline
+            "kind": obj.get("kind", ""),
+            "name": meta["name"],
+            "uid": meta.get("uid", ""),
+            "apiVersion": obj.get("apiVersion", ""),
+            "resourceVersion": meta.get("resourceVersion", ""),
+        }
+        if meta.get("namespace"):
+            fields["namespace"] = meta["namespace"]
+        ref = FrozenDict(fields)  # read-only: the server stores it as it is
         spam_key = (
             self.component,
             self.host,
@@ -96,48 +108,70 @@ class EventRecorder:
             ref["name"],
             ref["uid"],
         )
-        bucket = self._spam.get(spam_key)
+        spam = self._spam
+        bucket = spam.get(spam_key)
         if bucket is None:
-            bucket = _Bucket(now)
-        self._spam.remember(spam_key, bucket)
-        if not bucket.take(now):
+            bucket = spam[spam_key] = _Bucket(now)  # spam.add(), inline
+            if len(spam) > MAX_CACHE_ENTRIES:
+                spam.popitem(last=False)
+        else:
+            spam.move_to_end(spam_key)
+        # bucket.take(now), inline
+        tokens = bucket.tokens + (now - bucket.last_s) * SPAM_QPS
+        bucket.tokens = SPAM_BURST_F if tokens > SPAM_BURST_F else tokens
+        bucket.last_s = now
+        if bucket.tokens < 1.0:
             self.dropped += 1
             return
+        bucket.tokens -= 1.0
         agg_key = (*spam_key, ref["apiVersion"], type_, reason)
         message, full_key = self._aggregate(agg_key, message, now)
         seen = self._seen.get(full_key)
         ts = self.clock.timestamp()
         if seen is not None:
-            name, namespace, count, first = seen
-            self._seen.remember(full_key, (name, namespace, count + 1, first))
-            patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
-            self._watch(
-                self.client.patch(
-                    "events", name, patch, "application/merge-patch+json", namespace=namespace
-                )
-            )
+            self._bump(full_key, seen, message, ts)
             return
         self._seq += 1
         name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
         namespace = ref.get("namespace") or "default"
-        self._seen.remember(full_key, (name, namespace, 1, ts))
-        ev = {
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": namespace},
-            "involvedObject": ref,
-            "reason": reason,
-            "message": message,
-            "source": {"component": self.component, **({"host": self.host} if self.host else {})},
-            "firstTimestamp": ts,
-            "lastTimestamp": ts,
-            "count": 1,
-            "type": type_,
-            "eventTime": None,
-            "reportingComponent": self.component,
-            "reportingInstance": self.host,
-        }
-        self._watch(self.client.create("events", ev, namespace=namespace))
+        seen_cache = self._seen
+        seen_cache[full_key] = (name, namespace, 1, ts)  # seen_cache.add(), inline
+        if len(seen_cache) > MAX_CACHE_ENTRIES:
+            seen_cache.popitem(last=False)
+        ev = Owned(  # built for this request alone: the server need not copy it
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": namespace},
+                "involvedObject": ref,
+                "reason": reason,
+                "message": message,
+                "source": self._source,
+                "firstTimestamp": ts,
+                "lastTimestamp": ts,
+                "count": 1,
+                "type": type_,
+                "eventTime": None,
+                "reportingComponent": self.component,
+                "reportingInstance": self.host,
+            }
+        )
+        request = self.client.create("events", ev, namespace=namespace)
+        if request.callbacks is None:  # self._watch(request), inline
+            self._done(request)
+        else:
+            request.callbacks.append(self._done)
+
+    def _bump(self, full_key: tuple[Any, ...], seen: Any, message: str, ts: str) -> None:
+        """The same event again: count it on the Event already written (a patch)."""
+        name, namespace, count, first = seen
+        self._seen.remember(full_key, (name, namespace, count + 1, first))
+        patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
+        self._watch(
+            self.client.patch(
+                "events", name, patch, "application/merge-patch+json", namespace=namespace
+            )
+        )
 
     def eventf(self, obj: Any, type_: str, reason: str, fmt: str, *args: Any) -> None:
         self.event(obj, type_, reason, fmt % args if args else fmt)
@@ -146,12 +180,18 @@ class EventRecorder:
         self, key: tuple[Any, ...], message: str, now: float
     ) -> tuple[str, tuple[Any, ...]]:
         """EventAggregate: (the message to record, the key that deduplicates it)."""
-        entry: tuple[dict[str, None], float] | None = self._similar.get(key)
-        if entry is None or now - entry[1] > AGGREGATE_INTERVAL_S:
-            entry = ({}, now)
-        messages = entry[0]
+        similar = self._similar
+        entry: tuple[dict[str, None], float] | None = similar.get(key)
+        if entry is None:
+            messages: dict[str, None] = {}
+            similar[key] = (messages, now)  # similar.add(), inline
+            if len(similar) > MAX_CACHE_ENTRIES:
+                similar.popitem(last=False)
+        else:
+            messages = {} if now - entry[1] > AGGREGATE_INTERVAL_S else entry[0]
+            similar[key] = (messages, now)
+            similar.move_to_end(key)
         messages[message] = None
-        self._similar.remember(key, (messages, now))
         if len(messages) < MAX_SIMILAR_EVENTS:
             return message, (*key, message)
         # upstream pops an arbitrary local key to stop the set growing; we pop the oldest

@@ -81,7 +81,7 @@ class Clock:
 
     def timestamp(self, at_s: float | None = None) -> str:
         """RFC 3339 rendering (second precision, as metav1.Time) of a simulated instant."""
-        t = int(self.now if at_s is None else at_s)
+        t = int(self.env.now if at_s is None else at_s)
         if t != self._ts_cache[0]:
             instant = _dt.datetime.fromtimestamp(self._epoch_s + t, tz=_dt.UTC)
             self._ts_cache = (t, instant.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -35,6 +35,11 @@ class TraceRecord(NamedTuple):
         }
 
 
+# TraceRecord(...) without the Python-level __new__ a NamedTuple has (the hot path's one record
+# per write): what that __new__ does itself.
+_new_record = tuple.__new__
+
+
 def canonical_line(record: TraceRecord) -> bytes:
     """One JSON object with its keys in sorted order (built in that order, so no sort).
     TraceRecorder.record inlines the same construction on its hot path."""
@@ -70,7 +75,8 @@ class TraceRecorder:
     def record(
         self, component: str, verb: str, ref: str, resource_version: str = "", detail: str = ""
     ) -> TraceRecord:
-        rec = TraceRecord(self._now(), component, verb, ref, resource_version, detail)
+        now = self._now()
+        rec = _new_record(TraceRecord, (now, component, verb, ref, resource_version, detail))
         line = (
             orjson.dumps(
                 {
@@ -78,7 +84,7 @@ class TraceRecorder:
                     "detail": detail,
                     "ref": ref,
                     "resourceVersion": resource_version,
-                    "time": rec.time,
+                    "time": now,
                     "verb": verb,
                 }
             )

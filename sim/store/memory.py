@@ -67,9 +67,11 @@ class MemoryStore:
         self._revision = 1  # etcd starts at revision 1 with an empty keyspace
         self._compact_revision = 0
         self._keys: SortedList = SortedList()
+        self._new_keys: list[str] = []  # keys not yet in _keys (see _index)
         self._dead: SortedList = SortedList()  # keys whose newest version is a tombstone
         self._history: dict[str, list[KeyValue]] = {}
-        self._log: list[WatchEvent] = []
+        # (type, kv, prev_kv) of every change: WatchEvents are built only for a watcher
+        self._log: list[tuple[str, KeyValue, KeyValue | None]] = []
         self._log_revs: list[int] = []
         self._dirty: dict[str, None] = {}  # keys with history to trim at the next compaction
         self._watchers: list[MemoryWatcher] = []
@@ -84,7 +86,7 @@ class MemoryStore:
 
     def __len__(self) -> int:
         """Live keys at the current revision."""
-        return len(self._keys) - len(self._dead)
+        return len(self._keys) + len(self._new_keys) - len(self._dead)
 
     # -- reads -----------------------------------------------------------------------------
     def _check_revision(self, revision: int | None) -> int:
@@ -109,6 +111,12 @@ class MemoryStore:
         return None
 
     def get(self, key: str, revision: int | None = None) -> KeyValue | None:
+        if revision is None:  # the current revision: the newest version
+            versions = self._history.get(key)
+            if not versions:
+                return None
+            latest = versions[-1]
+            return None if latest.value is None else latest
         rev = self._check_revision(revision)
         return self._at(key, rev)
 
@@ -132,7 +140,7 @@ class MemoryStore:
         out: list[KeyValue] = []
         count = 0
         at = self._at
-        for k in self._keys.irange(key, range_end, inclusive=(True, False)):
+        for k in self._index().irange(key, range_end, inclusive=(True, False)):
             kv = at(k, rev)
             if kv is None:
                 continue
@@ -143,7 +151,7 @@ class MemoryStore:
         return RangeResult(out, more, count, rev)
 
     def _live_count(self, key: str, range_end: str) -> int:
-        keys, dead = self._keys, self._dead
+        keys, dead = self._index(), self._dead
         total = keys.bisect_left(range_end) - keys.bisect_left(key)
         return total - (dead.bisect_left(range_end) - dead.bisect_left(key))
 
@@ -153,7 +161,7 @@ class MemoryStore:
         out: list[KeyValue] = []
         if not count_only:
             history = self._history
-            for k in self._keys.irange(key, range_end, inclusive=(True, False)):
+            for k in self._index().irange(key, range_end, inclusive=(True, False)):
                 latest = history[k][-1]
                 if latest.value is None:
                     continue
@@ -177,7 +185,7 @@ class MemoryStore:
             return TxnResult(ok, self._revision, ())
         rev = self._revision + 1
         results: list[tuple[KeyValue, KeyValue | None]] = []
-        events: list[WatchEvent] = []
+        events: list[tuple[str, KeyValue, KeyValue | None]] = []
         for op in writes:
             prev = self._live(op.key)
             if isinstance(op, Put):
@@ -187,10 +195,10 @@ class MemoryStore:
                     kv = KeyValue(op.key, op.value, rev, rev, 1)
                 else:
                     kv = KeyValue(op.key, op.value, prev.create_revision, rev, prev.version + 1)
-                events.append(WatchEvent("PUT", kv, prev))
+                events.append(("PUT", kv, prev))
             else:
                 kv = KeyValue(op.key, None, 0, rev, 0)
-                events.append(WatchEvent("DELETE", kv, prev))
+                events.append(("DELETE", kv, prev))
             self._append_version(kv)
             results.append((kv, prev))
         self._revision = rev
@@ -199,6 +207,38 @@ class MemoryStore:
             self._log_revs.append(rev)
         self._notify(events)
         return TxnResult(ok, rev, tuple(results))
+
+    def swap(self, key: str, value: Any, expect_mod: int | None = None) -> KeyValue | None:
+        """txn([Compare(key, "mod", "=", expect_mod)], [Put(key, value)]) without the general
+        machinery: the new version, or None if the compare failed (no compare if None)."""
+        versions = self._history.get(key)
+        prev = versions[-1] if versions else None
+        if prev is not None and prev.value is None:
+            prev = None
+        if expect_mod is not None and (0 if prev is None else prev.mod_revision) != expect_mod:
+            return None
+        if value is None:
+            raise StoreError("a stored value may not be None")
+        rev = self._revision + 1
+        if prev is None:
+            kv = KeyValue(key, value, rev, rev, 1)
+        else:
+            kv = KeyValue(key, value, prev.create_revision, rev, prev.version + 1)
+        if versions is None:
+            self._history[key] = [kv]
+            self._new_keys.append(key)
+        else:
+            if versions[-1].value is None:
+                self._dead.remove(key)
+            versions.append(kv)
+            self._dirty[key] = None
+        self._revision = rev
+        change = ("PUT", kv, prev)
+        self._log.append(change)
+        self._log_revs.append(rev)
+        if self._watchers:
+            self._notify((change,))
+        return kv
 
     def put(self, key: str, value: Any) -> TxnResult:
         return self.txn((), (Put(key, value),))
@@ -230,7 +270,7 @@ class MemoryStore:
         versions = self._history.get(kv.key)
         if versions is None:
             self._history[kv.key] = [kv]
-            self._keys.add(kv.key)
+            self._new_keys.append(kv.key)
         else:
             if versions[-1].value is None:
                 self._dead.remove(kv.key)
@@ -253,11 +293,11 @@ class MemoryStore:
             raise CompactedError(start_revision, self._compact_revision)
         w = MemoryWatcher(self, prefix, callback)
         i = bisect.bisect_left(self._log_revs, start_revision)
-        for ev in self._log[i:]:
+        for type_, kv, prev in self._log[i:]:
             if not w.active:
                 break
-            if ev.kv.key.startswith(prefix):
-                callback(ev)
+            if kv.key.startswith(prefix):
+                callback(WatchEvent(type_, kv, prev))
         if w.active:
             self._watchers.append(w)
         return w
@@ -265,14 +305,17 @@ class MemoryStore:
     def _remove_watcher(self, w: MemoryWatcher) -> None:
         self._watchers = [x for x in self._watchers if x is not w]
 
-    def _notify(self, events: list[WatchEvent]) -> None:
+    def _notify(self, changes: Sequence[tuple[str, KeyValue, KeyValue | None]]) -> None:
         watchers = self._watchers
         if not watchers:
             return
-        for ev in events:
-            key = ev.kv.key
+        for type_, kv, prev in changes:
+            key = kv.key
+            ev = None  # one WatchEvent per change, shared by the watchers that see it
             for w in watchers:
                 if w.active and key.startswith(w.prefix):
+                    if ev is None:
+                        ev = WatchEvent(type_, kv, prev)
                     w.callback(ev)
 
     # -- compaction ------------------------------------------------------------------------
@@ -296,13 +339,21 @@ class MemoryStore:
                 keep.insert(0, older[-1])
             if not keep:
                 del self._history[key]
-                self._keys.remove(key)
+                self._index().remove(key)
                 self._dead.remove(key)
                 continue
             self._history[key] = keep
             if len(keep) > 1 or keep[-1].value is None:
                 still_dirty[key] = None
         self._dirty = still_dirty
+
+    def _index(self) -> SortedList:
+        """The sorted index of every key with history, brought up to date: keys created since
+        it was last read are added in one go (most never are read by a range)."""
+        if self._new_keys:
+            self._keys.update(self._new_keys)
+            self._new_keys = []
+        return self._keys
 
     def log_len(self) -> int:
         return len(self._log)

@@ -119,18 +119,19 @@ def validate_event(event: Mapping[str, Any]) -> Errs:
     namespace = (event.get("metadata") or {}).get("namespace") or ""
     involved = event.get("involvedObject") or {}
     involved_ns = involved.get("namespace") or ""
-    mismatch = invalid("involvedObject.namespace", involved_ns, "does not match event.namespace")
-    if event.get("eventTime") in _ZERO_TIMES:
-        if not involved_ns:
-            if namespace not in ("", "default"):
-                errs.append(mismatch)
-        elif namespace != involved_ns:
-            errs.append(mismatch)
+    legacy = event.get("eventTime") in _ZERO_TIMES
+    if legacy:
+        mismatch = namespace not in ("", "default") if not involved_ns else namespace != involved_ns
     else:
-        if not involved_ns and namespace not in ("default", "kube-system"):
-            errs.append(mismatch)
+        mismatch = not involved_ns and namespace not in ("default", "kube-system")
+    if mismatch:
+        errs.append(
+            invalid("involvedObject.namespace", involved_ns, "does not match event.namespace")
+        )
+    if not legacy:
         errs += _validate_reporting(event)
-    errs += [invalid("namespace", namespace, m) for m in is_dns1123_subdomain(namespace)]
+    for m in is_dns1123_subdomain(namespace):
+        errs.append(invalid("namespace", namespace, m))
     return errs
 
 

@@ -177,32 +177,47 @@ def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
 def validate_object_meta(
     meta: Mapping[str, Any], namespaced: bool, name_fn: NameFn, path: str = "metadata"
 ) -> list[FieldError]:
-    """upstream ValidateObjectMetaAccessor."""
+    """upstream ValidateObjectMetaAccessor. (The optional sections are validated only when
+    present: each validator accepts an absent one.)"""
     errs: list[FieldError] = []
-    generate_name = meta.get("generateName") or ""
+    get = meta.get
+    generate_name = get("generateName") or ""
     if generate_name:
         for msg in name_fn(generate_name, True):
             errs.append(invalid(f"{path}.generateName", generate_name, msg))
-    name = meta.get("name") or ""
+    name = get("name") or ""
     if not name:
         errs.append(required(f"{path}.name", "name or generateName is required"))
     else:
-        for msg in name_fn(name, False):
+        msgs = (
+            is_dns1123_subdomain(name) if name_fn is name_is_dns_subdomain else name_fn(name, False)
+        )
+        for msg in msgs:
             errs.append(invalid(f"{path}.name", name, msg))
-    namespace = meta.get("namespace") or ""
+    namespace = get("namespace") or ""
     if namespaced:
         if not namespace:
             errs.append(required(f"{path}.namespace"))
         else:
-            for msg in name_is_dns_label(namespace, False):
+            for msg in is_dns1123_label(namespace):
                 errs.append(invalid(f"{path}.namespace", namespace, msg))
     elif namespace:
         errs.append(forbidden(f"{path}.namespace", "not allowed on this type"))
-    errs += validate_nonnegative(meta.get("generation", 0), f"{path}.generation")
-    errs += validate_labels(meta.get("labels"), f"{path}.labels")
-    errs += validate_annotations(meta.get("annotations"), f"{path}.annotations")
-    errs += validate_owner_references(meta.get("ownerReferences"), f"{path}.ownerReferences")
-    errs += validate_finalizers(meta.get("finalizers"), f"{path}.finalizers")
+    generation = get("generation", 0)
+    if type(generation) is not int or generation < 0:
+        errs += validate_nonnegative(generation, f"{path}.generation")
+    labels = get("labels")
+    if labels is not None:
+        errs += validate_labels(labels, f"{path}.labels")
+    annotations = get("annotations")
+    if annotations is not None:
+        errs += validate_annotations(annotations, f"{path}.annotations")
+    refs = get("ownerReferences")
+    if refs:
+        errs += validate_owner_references(refs, f"{path}.ownerReferences")
+    finalizers = get("finalizers")
+    if finalizers:
+        errs += validate_finalizers(finalizers, f"{path}.finalizers")
     return errs
 
 

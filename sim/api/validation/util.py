@@ -87,7 +87,21 @@ def inclusive_range_error(lo: int, hi: int) -> str:
     return f"must be between {lo} and {hi}, inclusive"
 
 
+# Strings known to be valid: a valid one (almost every one) costs a dict lookup, or one match
+# the first time; the messages for an invalid one come from the cached validators below.
+_VALID_LABELS: dict[str, None] = {}
+_VALID_SUBDOMAINS: dict[str, None] = {}
+_VALID_MAX = 8192
+
+
 def is_dns1123_label(value: str) -> list[str]:
+    if value in _VALID_LABELS:
+        return []
+    if len(value) <= DNS1123_LABEL_MAX and _dns1123_label_re.match(value):
+        if len(_VALID_LABELS) >= _VALID_MAX:
+            _VALID_LABELS.clear()
+        _VALID_LABELS[value] = None
+        return []
     return list(_is_dns1123_label(value))
 
 
@@ -105,6 +119,13 @@ def _is_dns1123_label(value: str) -> tuple[str, ...]:
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
+    if value in _VALID_SUBDOMAINS:
+        return []
+    if len(value) <= DNS1123_SUBDOMAIN_MAX and _dns1123_subdomain_re.match(value):
+        if len(_VALID_SUBDOMAINS) >= _VALID_MAX:
+            _VALID_SUBDOMAINS.clear()
+        _VALID_SUBDOMAINS[value] = None
+        return []
     return list(_is_dns1123_subdomain(value))
 
 
