@@ -82,6 +82,9 @@ class InterPodAffinity(Plugin):
         self, state: CycleState, pod: PodInfo, snap: Snapshot
     ) -> tuple[None, Status | None]:
         sh = pod.shape
+        if not snap.terms["required_anti"] and not sh.required_affinity:
+            if not sh.required_anti_affinity:
+                return None, SKIP_STATUS  # nothing below could apply: skip without the work
         ns_labels = snap.namespaces.get(pod.namespace)
         existing = [
             tc
@@ -157,6 +160,14 @@ class InterPodAffinity(Plugin):
         has_constraints = bool(sh.preferred_affinity or sh.preferred_anti_affinity)
         if self.ignore_preferred_of_existing and not has_constraints:
             return SKIP_STATUS
+        terms = snap.terms
+        if not (
+            has_constraints
+            or (self.hard_weight > 0 and terms["required_affinity"])
+            or terms["preferred_affinity"]
+            or terms["preferred_anti"]
+        ):
+            return SKIP_STATUS  # no term of the pod's or of any existing pod: nothing found
         ns_labels = snap.namespaces.get(pod.namespace)
         topo: dict[str, np.ndarray] = {}
         found = False

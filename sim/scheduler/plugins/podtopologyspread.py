@@ -123,6 +123,8 @@ class PodTopologySpread(Plugin):
                 self._defaults[action] = base  # the same for every pod
         if not base:
             return []
+        if not snap.services and not (pod.pod.get("metadata") or {}).get("ownerReferences"):
+            return []  # default_selector would be empty: no Service and no controller
         selector = default_selector(pod, snap)
         if selector.empty():
             return []
