@@ -73,17 +73,26 @@ class ChangeLog:
         return self.changes_base + len(self.changes)
 
     def mark(self, slot: int) -> None:
-        """Log that the node in `slot` (or its pods) changed."""
+        """Log that the node in `slot` changed."""
+        self._log(slot)
+
+    def mark_pods(self, slot: int) -> None:
+        """Log that only the pods on the node in `slot` changed (logged as `~slot`, so that
+        the plugins that read the node alone need not run again there)."""
+        self._log(~slot)
+
+    def _log(self, entry: int) -> None:
         changes = self.changes
-        changes.append(slot)
+        changes.append(entry)
         if len(changes) > MAX_CHANGES:
             half = len(changes) // 2
             del changes[:half]
             self.changes_base += half
 
     def changed_since(self, epoch: int, seq: int) -> list[int] | None:
-        """The slots changed since change number `seq` of `epoch` (with repeats), or None
-        when the log no longer reaches back that far (recompute every slot)."""
+        """The changes since change number `seq` of `epoch` (with repeats; a slot whose node
+        changed, or `~slot` when only its pods did), or None when the log no longer reaches
+        back that far (recompute every slot)."""
         if epoch != self.epoch or seq < self.changes_base:
             return None
         return self.changes[seq - self.changes_base :]
@@ -189,7 +198,7 @@ class PodAccounting(ChangeLog):
         if sh.has_affinity:
             self._account_terms(slot, p, sign)
         self.pod_generation += 1
-        self.mark(slot)
+        self.mark_pods(slot)
 
     def _account_terms(self, slot: int, p: PodInfo, sign: int) -> None:
         sh = p.shape

@@ -36,7 +36,7 @@ FULL_FRACTION = 4  # more than 1/4 of the nodes stale: recompute every slot inst
 
 
 class _Entry:
-    __slots__ = ("owner", "stamp", "epoch", "seq", "cap", "values", "stale")
+    __slots__ = ("owner", "stamp", "epoch", "seq", "cap", "values", "stale", "node_stale", "aux")
 
     def __init__(self, owner: Any, stamp: Hashable):
         self.owner = owner
@@ -45,7 +45,16 @@ class _Entry:
         self.seq = -1
         self.cap = -1
         self.values: np.ndarray | None = None
-        self.stale: set[int] = set()
+        self.stale: set[int] = set()  # every stale slot
+        self.node_stale: set[int] = set()  # those whose node changed (not only its pods)
+        self.aux: np.ndarray | None = None  # a filter entry's verdicts of node-only plugins
+
+
+def reads_pods(pl: Any) -> bool:
+    """Whether a node-local plugin's verdict or score depends on the pods on the node (not
+    only on the node itself): those run again where only the pods changed. A plugin that does
+    not say is assumed to."""
+    return bool(getattr(pl, "reads_pods_on_node", True))
 
 
 class Ring:
@@ -113,46 +122,64 @@ def _lookup(
         if changed is None:
             e.values = None
             return e
-        e.stale.update(changed)
+        stale, node_stale, values = e.stale, e.node_stale, e.values
+        for c in changed:  # a few slots: scalar stores beat building an index array
+            if c < 0:
+                c = ~c  # only the pods on that node changed
+            else:
+                node_stale.add(c)
+            stale.add(c)
+            if fill is not None:
+                values[..., c] = fill
         e.seq = seq
-        if len(e.stale) * FULL_FRACTION > max(len(snap.by_name), 1):
+        if len(stale) * FULL_FRACTION > max(len(snap.by_name), 1):
             e.values = None
-        elif fill is not None:
-            values = e.values
-            for s in changed:  # a few slots: scalar stores beat building an index array
-                values[..., s] = fill
     return e
+
+
+Compute = Callable[[_Entry, np.ndarray, bool], np.ndarray]
 
 
 def _compute(
     snap: Snapshot,
     e: _Entry,
-    compute: Callable[[np.ndarray], np.ndarray],
+    compute: Compute,
     dtype: Any,
     rows: tuple[int, ...] = (),
 ) -> np.ndarray:
     """Recompute the stale slots of `e` (every slot when it has no values); the arrays are
-    indexed by slot on their last axis."""
+    indexed by slot on their last axis. `compute(e, slots, pods_only)` gives the values of
+    `slots`; with `pods_only` only the pods on those nodes changed since `e` had them."""
     if e.values is None:
         order = snap.order()
         values = np.zeros((*rows, snap.cap), dtype)
+        e.aux = None
         if len(order):
-            values[..., order] = compute(order)
+            values[..., order] = compute(e, order, False)
         e.values = values
         e.cap = snap.cap
         e.epoch = snap.epoch
         e.seq = snap.change_seq
         e.stale.clear()
+        e.node_stale.clear()
         return values
     values = e.values
     if e.stale:
         slots = np.array(sorted(e.stale), np.int64)
-        e.stale.clear()
+        node_stale = e.node_stale
+        e.stale = set()
+        e.node_stale = set()
         alive = snap.alive[slots]
         values[..., slots[~alive]] = 0
         live = slots[alive]
-        if len(live):
-            values[..., live] = compute(live)
+        if not node_stale:
+            if len(live):
+                values[..., live] = compute(e, live, True)
+            return values
+        is_node = np.array([s in node_stale for s in live.tolist()], bool)
+        for part, pods_only in ((live[is_node], False), (live[~is_node], True)):
+            if len(part):
+                values[..., part] = compute(e, part, pods_only)
     return values
 
 
@@ -177,14 +204,29 @@ def first_feasible(
     this shape is seen."""
     snap = ring.snap
 
-    def compute(slots: np.ndarray) -> np.ndarray:
-        ok = np.ones(len(slots), bool)
-        for pl in plugins:
+    def passing(slots: np.ndarray, ok: np.ndarray, group: list[Any]) -> None:
+        for pl in group:
             live = ok.nonzero()[0]
             if len(live) == 0:
                 break
             v = fwk.run_filter(pl, state, pod, snap, slots if len(live) == len(ok) else slots[live])
             ok[live[v.codes > 0]] = False
+
+    def compute(e: _Entry, slots: np.ndarray, pods_only: bool) -> np.ndarray:
+        # verdicts of the plugins that read the node alone are kept apart (e.aux), so that
+        # where only pods changed just the others run again
+        node_only = [pl for pl in plugins if not reads_pods(pl)]
+        if e.aux is None:
+            e.aux = np.zeros(snap.cap, bool)
+            pods_only = False
+        if pods_only:
+            ok = e.aux[slots]
+        else:
+            ok = np.ones(len(slots), bool)
+            passing(slots, ok, node_only)
+            e.aux[slots] = ok
+            ok = ok.copy()
+        passing(slots, ok, [pl for pl in plugins if reads_pods(pl)])
         return ok
 
     key = ("filter", id(fwk), pod.shape.key, pod.node_name, names)
@@ -202,12 +244,13 @@ class LocalScorers:
     """A cycle's node-local score plugins, with what their per-shape arrays are keyed by: the
     plugin names, and the plugins that name global inputs (`node_local_stamp`)."""
 
-    __slots__ = ("plugins", "names", "stampers")
+    __slots__ = ("plugins", "names", "stampers", "pod_rows")
 
     def __init__(self, plugins: list[Any]):
         self.plugins = plugins
         self.names = tuple(pl.name for pl in plugins)
         self.stampers = [pl for pl in plugins if hasattr(pl, "node_local_stamp")]
+        self.pod_rows = [i for i, pl in enumerate(plugins) if reads_pods(pl)]
 
 
 def raw_scores(
@@ -219,7 +262,12 @@ def raw_scores(
     snap = ring.snap
     plugins = scorers.plugins
 
-    def compute(slots: np.ndarray) -> np.ndarray:
+    def compute(e: _Entry, slots: np.ndarray, pods_only: bool) -> np.ndarray:
+        if pods_only and e.values is not None:  # the rows of node-only plugins stand
+            out = e.values.take(slots, axis=1)
+            for i in scorers.pod_rows:
+                out[i] = plugins[i].score_nodes(state, pod, snap, slots)
+            return out
         return np.stack([np.asarray(pl.score_nodes(state, pod, snap, slots)) for pl in plugins])
 
     stamp = tuple([pl.node_local_stamp(pod, snap) for pl in scorers.stampers])

@@ -77,6 +77,7 @@ UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoS
 @register_plugin("NodeUnschedulable")
 class NodeUnschedulable(Plugin):
     node_local = True
+    reads_pods_on_node = False
     REASON = "node(s) were unschedulable"
 
     def filter_nodes(
@@ -93,6 +94,7 @@ class NodeUnschedulable(Plugin):
 @register_plugin("NodeName")
 class NodeName(Plugin):
     node_local = True
+    reads_pods_on_node = False
     REASON = "node(s) didn't match the requested node name"
 
     def filter_nodes(
@@ -117,6 +119,7 @@ class TaintToleration(Plugin):
     """Filter on NoSchedule/NoExecute taints; score by PreferNoSchedule taints not tolerated."""
 
     node_local = True
+    reads_pods_on_node = False
     scores_in_range = True
 
     def filter_nodes(
@@ -223,6 +226,7 @@ class ImageLocality(Plugin):
     """Favor nodes that already have the pod's images, scaled by how widely they are spread."""
 
     node_local = True
+    reads_pods_on_node = False  # the spread is a global input (node_local_stamp)
     scores_in_range = True
 
     def node_local_stamp(self, pod: PodInfo, snap: Snapshot) -> tuple[int, ...]:

@@ -150,6 +150,7 @@ def preferred_score(
 @register_plugin("NodeAffinity")
 class NodeAffinity(Plugin):
     node_local = True
+    reads_pods_on_node = False
 
     def __init__(self, args: dict[str, Any] | None = None, handle: Any = None):
         super().__init__(args, handle)
