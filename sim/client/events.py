@@ -89,17 +89,7 @@ class EventRecorder:
     def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
         """Record an Event about `obj` (type Normal or Warning)."""
         now = self.clock.now
-        meta = obj["metadata"]
-        fields = {  # object_reference(obj), inline
-            "kind": obj.get("kind", ""),
-            "name": meta["name"],
-            "uid": meta.get("uid", ""),
-            "apiVersion": obj.get("apiVersion", ""),
-            "resourceVersion": meta.get("resourceVersion", ""),
-        }
-        if meta.get("namespace"):
-            fields["namespace"] = meta["namespace"]
-        ref = FrozenDict(fields)  # read-only: the server stores it as it is
+        ref = FrozenDict(object_reference(obj))  # read-only: the server stores it as it is
         spam_key = (
             self.component,
             self.host,
