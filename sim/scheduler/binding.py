@@ -123,7 +123,8 @@ class BindingCycle(FailureHandler):
         column = result.score_rows[:, i].tolist() if result.score_rows is not None else []
         if len(names) != len(column):
             raise ValueError("a score for every plugin name")
-        best = totals[i]
+        # .item(): Python scalars, without numpy scalar objects in between
+        best = totals.item(i)
         scores = _scores_format(names).format(*column)
         if len(slots) <= 1:
             return f"{text} score={int(best)} [{scores}]"
@@ -131,8 +132,8 @@ class BindingCycle(FailureHandler):
         totals[i] = -1
         j = int(totals.argmax())
         totals[i] = best
-        alt = snap.nodes[int(slots[j])].name  # type: ignore[union-attr]
-        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals[j])}"
+        alt = snap.nodes[int(slots.item(j))].name  # type: ignore[union-attr]
+        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals.item(j))}"
 
     def _binding_cycle(
         self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
