@@ -62,6 +62,7 @@ class InProcessWatchStream(BufferedWatchStream):
         super().__init__(clock)
         self._env = clock.env
         self._delay_s = delay_s
+        self._timer_delay_s = max(0.0, delay_s)
         self._pending: deque[tuple[float, ApiWatchEvent]] = deque()
         self._timer_armed = False
         self.api_watch: ApiWatch | None = None
@@ -74,7 +75,7 @@ class InProcessWatchStream(BufferedWatchStream):
         if not self._timer_armed:
             self._timer_armed = True
             # clock.call_later, without its wrapper: the timer's callback is _release itself
-            env.timeout(max(0.0, self._delay_s)).callbacks.append(self._release)  # type: ignore[union-attr]
+            env.timeout(self._timer_delay_s).callbacks.append(self._release)  # type: ignore[union-attr]
 
     def _release(self, _timer: Any = None) -> None:
         self._timer_armed = False
@@ -106,12 +107,21 @@ class InProcessClient:
         self.latency = latency or Latency()
         self.requests = 0
 
+    def _timer(self, verb: str) -> simpy.Event:
+        """The event of one request: a timeout of the verb's latency."""
+        self.requests += 1
+        lat = self.latency
+        if lat.overrides or verb not in _VERB_FIELDS:
+            delay = lat.of(verb)
+        else:  # lat.of(verb), inline
+            delay = float(getattr(lat, _VERB_FIELDS[verb]))
+        return self.clock.env.timeout(max(0.0, delay))  # clock.timeout, inline
+
     def _call(self, verb: str, fn: Callable[[], Any]) -> simpy.Event:
         """One request: `fn` runs on the server when the request's latency has passed, and the
         same event carries its answer (or ApiError) to whoever waits: the answer's own callback
         runs first, so no second event is scheduled per request."""
-        self.requests += 1
-        ev = self.clock.env.timeout(max(0.0, self.latency.of(verb)))  # clock.timeout, inline
+        ev = self._timer(verb)
 
         def run(_ev: simpy.Event) -> None:
             try:
@@ -218,9 +228,21 @@ class InProcessClient:
     def bind(
         self, name: str, binding: Mapping[str, Any], *, namespace: str | None = None
     ) -> simpy.Event:
-        return self._call(
-            "create", lambda: self.server.bind(name, binding, namespace=namespace, user=self.user)
-        )
+        # _call("create", lambda: server.bind(...)) without the lambda's frame (one per
+        # scheduled pod)
+        ev = self._timer("create")
+        server_bind = self.server.bind
+        user = self.user
+
+        def run(_ev: simpy.Event) -> None:
+            try:
+                ev._value = server_bind(name, binding, namespace=namespace, user=user)
+            except ApiError as e:
+                ev._ok = False
+                ev._value = e
+
+        ev.callbacks.append(run)  # type: ignore[union-attr]
+        return ev
 
     def evict(
         self, name: str, *, namespace: str | None = None, grace_period_seconds: int | None = None

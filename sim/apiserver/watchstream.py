@@ -45,7 +45,10 @@ class BufferedWatchStream:
             batch, self._ready = self._ready, []
             self._waiter = None
             self.delivered += len(batch)
-            w.succeed(batch)
+            # w.succeed(batch) of the pending waiter, inline
+            w._ok = True
+            w._value = batch
+            w.env.schedule(w)
         elif self._closed:
             self._waiter = None
             w.fail(self._error or watch_closed())

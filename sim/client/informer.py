@@ -103,6 +103,24 @@ class Indexer:
         indices = self._indices
         for name, fn in self._indexers.items():
             index = indices[name]
+            if fn is index_by_namespace:
+                # the same steps for the one namespace (or none) of each object, inline:
+                # no index function calls or tuples for the index every informer has
+                if old is not None:
+                    value = old["metadata"].get("namespace")
+                    if value:
+                        bucket = index.get(value)
+                        if bucket is not None:
+                            bucket.pop(key, None)
+                            if not bucket:
+                                del index[value]
+                value = obj["metadata"].get("namespace")
+                if value:
+                    bucket = index.get(value)
+                    if bucket is None:
+                        bucket = index[value] = {}
+                    bucket[key] = None
+                continue
             if old is not None:
                 for value in fn(old):
                     bucket = index.get(value)

@@ -123,16 +123,21 @@ class BindingCycle(FailureHandler):
         column = result.score_rows[:, i].tolist() if result.score_rows is not None else []
         if len(names) != len(column):
             raise ValueError("a score for every plugin name")
-        best = totals[i]
+        # .item(): Python scalars, without numpy scalar objects in between
+        best = totals.item(i)
         scores = _scores_format(names).format(*column)
         if len(slots) <= 1:
             return f"{text} score={int(best)} [{scores}]"
-        # the first best of the others (argmax with the chosen one masked out)
-        totals[i] = -1
+        # the first best of the others (argmax with the chosen one masked out): the first
+        # best of all when that is not the chosen one (totals are >= 0 > the mask's -1, so
+        # masking cannot change it), which saves the masking when the best are tied
         j = int(totals.argmax())
-        totals[i] = best
-        alt = snap.nodes[int(slots[j])].name  # type: ignore[union-attr]
-        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals[j])}"
+        if j == i:
+            totals[i] = -1
+            j = int(totals.argmax())
+            totals[i] = best
+        alt = snap.nodes[int(slots.item(j))].name  # type: ignore[union-attr]
+        return f"{text} score={int(best)} [{scores}] runner-up={alt}:{int(totals.item(j))}"
 
     def _binding_cycle(
         self, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str

@@ -72,7 +72,11 @@ class EventHandlers:
                 self._pod_delete(new)
                 return
             was = (old.get("spec") or {}).get("nodeName")
-            self._cache_assigned(info)
+            # _cache_assigned(info), inline
+            key = info.key
+            self.assumed.pop(key, None)
+            self.queue.assigned(key)
+            self.snapshot.add_pod(info)
             if not was:
                 self.queue.move_all("Pod/Add")
             elif (old.get("metadata") or {}).get("labels") != (new.get("metadata") or {}).get(

@@ -131,6 +131,7 @@ class PodShape:
         "scheduling_gates",
         "preemption_policy",
         "cache",
+        "id_values",
     )
 
     def __init__(self, key: bytes, spec: Mapping[str, Any], namespace: str):
@@ -198,6 +199,9 @@ class PodShape:
         self.preemption_policy = str(spec.get("preemptionPolicy") or "PreemptLowerPriority")
         # per-shape results owned by plugins (keyed by plugin name), see Snapshot.static_mask
         self.cache: dict[Any, Any] = {}
+        # the (immutable) field values this shape was first registered with in _SHAPES_BY_ID,
+        # while _SHAPES holds it (PodInfo's check against a previous version's shape)
+        self.id_values: tuple[Any, ...] | None = None
 
     @property
     def has_affinity(self) -> bool:
@@ -251,34 +255,49 @@ _SHAPE_FIELDS = (
 _SHAPES: dict[bytes, PodShape] = {}
 _SHAPES_MAX = 8192
 # The same lookup by the identities of the (frozen, shared) values of those fields: pods stamped
-# from one template hold the very same interned values. Entries keep the values alive (so their
-# ids stay theirs) and are checked with `is`; cleared with _SHAPES, so a hit is always the shape
-# _SHAPES holds for those values.
-_SHAPES_BY_ID: dict[tuple[Any, ...], tuple[tuple[Any, ...], PodShape]] = {}
+# from one template hold the very same interned values. Keyed by the identity of the first
+# value (containers), each entry lists (namespace, values, shape); an entry is made only when
+# every value is immutable, and it keeps the values alive (so their ids stay theirs), so values
+# found identical (`is`) to an entry's are immutable too and still read as the entry's did.
+# Cleared with _SHAPES, so a hit is always the shape _SHAPES holds for those values.
+_SHAPES_BY_ID: dict[int, list[tuple[str, tuple[Any, ...], PodShape]]] = {}
+_BY_ID_BUCKET_MAX = 8
 _IMMUTABLE = frozenset((FrozenList, FrozenDict, str, type(None)))
 
 
 def shape_of(pod: Mapping[str, Any]) -> PodShape:
     spec = _map(pod.get("spec"))
     ns = str(_map(pod.get("metadata")).get("namespace") or "default")
-    values = tuple(map(spec.get, _SHAPE_FIELDS))
-    frozen = _IMMUTABLE.issuperset(map(type, values))
-    if frozen:
-        id_key = (ns, *map(id, values))
-        hit = _SHAPES_BY_ID.get(id_key)
-        if hit is not None and all(map(is_, hit[0], values)):
-            return hit[1]
+    return _shape(spec, ns, tuple(map(spec.get, _SHAPE_FIELDS)))
+
+
+def _shape(spec: Mapping[str, Any], ns: str, values: tuple[Any, ...]) -> PodShape:
+    """shape_of, given the pod's namespace and the values of `spec`'s _SHAPE_FIELDS."""
+    hits = _SHAPES_BY_ID.get(id(values[0]))
+    if hits is not None:
+        for hit_ns, hit_values, hit in hits:
+            if hit_ns == ns and all(map(is_, hit_values, values)):
+                return hit
     key = orjson.dumps([ns, values])
     shape = _SHAPES.get(key)
     if shape is None:
         if len(_SHAPES) >= _SHAPES_MAX:
+            for dropped in _SHAPES.values():
+                dropped.id_values = None  # no longer the shape _SHAPES holds for them
             _SHAPES.clear()
             _SHAPES_BY_ID.clear()
+            hits = None
         shape = _SHAPES[key] = PodShape(key, spec, ns)
-    if frozen:
-        if len(_SHAPES_BY_ID) >= _SHAPES_MAX:
-            _SHAPES_BY_ID.clear()
-        _SHAPES_BY_ID[id_key] = (values, shape)
+    if _IMMUTABLE.issuperset(map(type, values)):
+        if hits is None:
+            if len(_SHAPES_BY_ID) >= _SHAPES_MAX:
+                _SHAPES_BY_ID.clear()
+            hits = _SHAPES_BY_ID[id(values[0])] = []
+        elif len(hits) >= _BY_ID_BUCKET_MAX:
+            del hits[0]
+        hits.append((ns, values, shape))
+        if shape.id_values is None:
+            shape.id_values = values
     return shape
 
 
@@ -321,14 +340,20 @@ class PodInfo:
         self.terminating = bool(meta.get("deletionTimestamp"))
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
+        values = tuple(map(spec.get, _SHAPE_FIELDS))
         if prev is not None and prev.key == key:
-            old_spec = prev.pod.get("spec")
-            if type(old_spec) is not FrozenDict:
-                old_spec = _map(old_spec)
-            if all(map(is_, map(spec.get, _SHAPE_FIELDS), map(old_spec.get, _SHAPE_FIELDS))):
+            # first against the values prev's shape is registered with (PodShape.id_values:
+            # a shape belongs to one namespace, the key's), else against prev's own
+            known = prev.shape.id_values
+            if known is None or not all(map(is_, values, known)):
+                old_spec = prev.pod.get("spec")
+                if type(old_spec) is not FrozenDict:
+                    old_spec = _map(old_spec)
+                known = tuple(map(old_spec.get, _SHAPE_FIELDS))
+            if all(map(is_, values, known)):
                 self.shape: PodShape = prev.shape
                 return
-        self.shape = shape_of(pod)
+        self.shape = _shape(spec, namespace, values)  # shape_of(pod), inline
 
     def on_node(self, node_name: str) -> PodInfo:
         """The same pod assumed on `node_name` (the scheduler cache's assumed copy)."""

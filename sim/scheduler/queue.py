@@ -28,7 +28,7 @@ import simpy
 
 from sim.core import Clock
 from sim.scheduler.podinfo import PodInfo
-from sim.scheduler.status import Status
+from sim.scheduler.status import OK_STATUS, Status
 
 POD_MAX_IN_UNSCHEDULABLE_S = 300.0  # podMaxInUnschedulablePodsDuration
 UNSCHEDULABLE_FLUSH_INTERVAL_S = 30.0
@@ -182,7 +182,7 @@ class SchedulingQueue:
 
     def _enqueue_checked(self, q: QueuedPodInfo) -> None:
         st = self.pre_enqueue(q.pod)
-        if st.is_success():
+        if st is OK_STATUS or st.is_success():
             q.gated = False
             self._push_active(q)
         else:

@@ -179,14 +179,35 @@ class Scheduler(EventHandlers, BindingCycle):
     def _run(self) -> Generator[Any, Any, None]:
         yield self.pods.wait_for_sync()
         yield self.nodes.wait_for_sync()
+        self._next_cycle()
+
+    # The loop after the sync runs on callbacks rather than as a generator resumed by its
+    # process: the same events (the queue's pop event when it is empty, one timeout per
+    # cycle that costs time) at the same times, without a process resume per cycle.
+    def _next_cycle(self, _ev: Any = None) -> None:
+        """Take the next pod: at once when one is waiting, else when the queue has one."""
+        q = self.queue.try_pop()
+        if q is None:
+            self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
+            return
+        self._cycles(q)
+
+    def _popped(self, ev: Any) -> None:
+        self._cycles(ev._value)
+
+    def _cycles(self, q: QueuedPodInfo) -> None:
+        """Schedule `q`, then the pods waiting, until a cycle costs time (its timeout)."""
         while True:
-            # a pod already waiting is taken at once (one SimPy step per cycle, the timeout)
-            q = self.queue.try_pop()
-            if q is None:
-                q = yield self.queue.pop()
             cost = self.schedule_one(q)
             if cost > 0:
-                yield self.clock.env.timeout(cost)  # clock.timeout (cost > 0)
+                # clock.timeout (cost > 0) whose callback runs the next cycle
+                self.clock.env.timeout(cost).callbacks.append(self._next_cycle)  # type: ignore[union-attr]
+                return
+            nxt = self.queue.try_pop()
+            if nxt is None:
+                self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
+                return
+            q = nxt
 
     def _nominated_overlay(self, pod: PodInfo) -> Any:
         """Requests of pods nominated to nodes with at least this pod's priority (the
