@@ -72,8 +72,16 @@ def freeze(value: Any) -> Any:
     return value
 
 
+# The types of values kept as they are by a freeze: a dict or list holding only these is copied
+# in one C-level step (its values' types are collected by a set built from `map(type, ...)`,
+# much cheaper than a Python loop over its items).
+_LEAVES = frozenset((str, int, float, bool, type(None), FrozenDict, FrozenList))
+
+
 def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     # The hot path of every write: type checks inline, one call per container, none per scalar.
+    if _LEAVES.issuperset(map(type, d.values())):
+        return FrozenDict(d)
     out: dict[str, Any] = {}
     for k, v in d.items():
         t = type(v)
@@ -91,6 +99,8 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
 
 
 def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
+    if _LEAVES.issuperset(map(type, values)):
+        return FrozenList(values)
     out: list[Any] = []
     for v in values:
         t = type(v)

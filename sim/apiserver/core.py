@@ -63,6 +63,7 @@ _CLEARED_ON_CREATE = (
     "selfLink",
     "managedFields",
 )
+_CLEARED_ON_CREATE_SET = frozenset(_CLEARED_ON_CREATE)
 
 
 class ApiCore:
@@ -155,7 +156,15 @@ class ApiCore:
         """Freeze and write `obj` if the key's mod revision is `expect_mod` (0: must not exist)."""
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
-        frozen = freeze(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
+        if key.startswith(UNINTERNED):
+            # freeze(obj) with the metadata frozen first: an Event's other parts are scalars or
+            # frozen already (EventRecorder sends them so), and the top level is then copied
+            # in one step (frozen._freeze_dict)
+            top = dict(obj)
+            top["metadata"] = freeze(obj["metadata"])
+            frozen = freeze(top)
+        else:
+            frozen = self._interner.freeze(obj)
         kv = self.store.swap(key, frozen, expect_mod)
         if kv is None:
             return None
@@ -262,7 +271,17 @@ class ApiCore:
             meta["name"] = prefix + self._names.string(GENERATE_NAME_SUFFIX)
         if k.default is not noop:
             self._default(k, new)
-        self._fill_system_fields(k, new)
+        # upstream rest.FillObjectMetaSystemFields plus BeforeCreate's clearing
+        meta["uid"] = self._uids.uuid()
+        meta["creationTimestamp"] = self.clock.timestamp()
+        if not _CLEARED_ON_CREATE_SET.isdisjoint(meta):
+            for fld in _CLEARED_ON_CREATE:
+                if fld in meta:
+                    del meta[fld]
+        if k.spec_generation:
+            meta["generation"] = 1
+        elif "generation" in meta:
+            del meta["generation"]
         if k.prepare_for_create is not noop:
             k.prepare_for_create(new)
         name = meta.get("name") or ""
@@ -286,19 +305,6 @@ class ApiCore:
         if self._observers:
             self._notify("create", k, stored)
         return stored
-
-    def _fill_system_fields(self, kind: Kind, obj: dict[str, Any]) -> None:
-        """upstream rest.FillObjectMetaSystemFields plus BeforeCreate's clearing."""
-        meta = obj["metadata"]
-        meta["uid"] = self._uids.uuid()
-        meta["creationTimestamp"] = self.clock.timestamp()
-        for fld in _CLEARED_ON_CREATE:
-            if fld in meta:
-                del meta[fld]
-        if kind.spec_generation:
-            meta["generation"] = 1
-        elif "generation" in meta:
-            del meta["generation"]
 
     def _validate(self, kind: Kind, new: dict[str, Any], old: Any) -> None:
         errs: list[FieldError] = validate_object_meta(
