@@ -40,7 +40,7 @@ from sim.api.validation.common import (
     validate_object_meta,
     validate_object_meta_update,
 )
-from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
+from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, plugins_for
 from sim.apiserver.keys import kind_prefix, list_prefix, object_key
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
@@ -84,6 +84,8 @@ class ApiCore:
         self.registry = registry
         self.trace = trace
         self.admission = default_chain() if admission is None else admission
+        # kind -> (the admission chain when last looked at, its plugins that act on the kind)
+        self._admitting: dict[str, tuple[list[AdmissionPlugin], list[AdmissionPlugin]]] = {}
         self._uids = streams.stream("apiserver/uid")
         self._names = streams.stream("apiserver/generate-name")
         self._hubs: dict[str, KindHub] = {}
@@ -286,7 +288,13 @@ class ApiCore:
             k.prepare_for_create(new)
         name = meta.get("name") or ""
         attrs = Attributes("CREATE", k, ns, name, new, None)
-        for plugin in self.admission:  # run_admission, inline
+        # run_admission, inline, with the plugins that act on this kind (worked out again when
+        # the chain has changed since)
+        chain = self.admission
+        admitting = self._admitting.get(k.kind)
+        if admitting is None or admitting[0] != chain:
+            admitting = self._admitting[k.kind] = (list(chain), plugins_for(chain, k.kind))
+        for plugin in admitting[1]:
             plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
         key = (  # object_key, inline
