@@ -150,6 +150,8 @@ class Interner:
         return FrozenDict(out)
 
     def _section(self, section: dict[str, Any]) -> FrozenDict:
+        if _LEAVES.issuperset(map(type, section.values())):  # nothing below to freeze or share
+            return FrozenDict(section)
         out: dict[str, Any] = {}
         table = self._table
         for k, v in section.items():
