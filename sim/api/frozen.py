@@ -98,6 +98,17 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     return FrozenDict(out)
 
 
+def freeze_object(obj: dict[str, Any]) -> FrozenDict:
+    """freeze(obj) for an API object, its metadata frozen first: when its other parts are all
+    scalars or frozen already (an Event from EventRecorder), the top level is then copied in
+    one step too."""
+    top = dict(obj)
+    meta = top.get("metadata")
+    if type(meta) is dict:
+        top["metadata"] = _freeze_dict(meta)
+    return _freeze_dict(top)
+
+
 def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
     if _LEAVES.issuperset(map(type, values)):
         return FrozenList(values)

@@ -32,7 +32,7 @@ from sim.api.errors import (
     status_dict,
 )
 from sim.api.fields import parse_field_selector, supported_fields
-from sim.api.frozen import Interner, Owned, freeze
+from sim.api.frozen import Interner, Owned, freeze, freeze_object
 from sim.api.kinds import REGISTRY, Kind, KindRegistry, noop
 from sim.api.labels import parse_selector
 from sim.api.validation.common import (
@@ -158,15 +158,7 @@ class ApiCore:
         """Freeze and write `obj` if the key's mod revision is `expect_mod` (0: must not exist)."""
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
-        if key.startswith(UNINTERNED):
-            # freeze(obj) with the metadata frozen first: an Event's other parts are scalars or
-            # frozen already (EventRecorder sends them so), and the top level is then copied
-            # in one step (frozen._freeze_dict)
-            top = dict(obj)
-            top["metadata"] = freeze(obj["metadata"])
-            frozen = freeze(top)
-        else:
-            frozen = self._interner.freeze(obj)
+        frozen = freeze_object(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
         kv = self.store.swap(key, frozen, expect_mod)
         if kv is None:
             return None
