@@ -82,9 +82,9 @@ class MemoryStore:
         self._log_revs: list[int] = []
         self._dirty: dict[str, None] = {}  # keys with history to trim at the next compaction
         self._watchers: list[MemoryWatcher] = []
-        # bucket -> the watchers, in order, whose prefix may match
-        # a key in it: built on first use, extended in place as watchers are added, replaced
-        # as a whole when one is removed (as _watchers is)
+        # bucket -> the watchers, in order, whose prefix may match a key in it: built on first
+        # use, extended in place as watchers are added, replaced as a whole when one is removed
+        # (as _watchers is), so _notify sees the same watchers a loop over _watchers would
         self._candidates: dict[str, list[MemoryWatcher]] = {}
 
     @property
@@ -337,9 +337,11 @@ class MemoryStore:
             bucket = key[: key.find("/", 10) + 1]
             candidates = cache.get(bucket)
             if candidates is None:
-                candidates = [w for w in watchers if _may_match(w.prefix, bucket)]
-                if len(cache) < _MAX_BUCKETS:  # (beyond: worked out for each change)
+                if len(cache) < _MAX_BUCKETS:
+                    candidates = [w for w in watchers if _may_match(w.prefix, bucket)]
                     cache[bucket] = candidates
+                else:  # (a store with keys of every shape: the plain loop over every watcher)
+                    candidates = watchers
             ev = None  # one WatchEvent per change, shared by the watchers that see it
             for w in candidates:
                 if w.active and key.startswith(w.prefix):
