@@ -99,7 +99,7 @@ class Cluster:
         self.seed = int(seed)
         self.clock = Clock(realtime=realtime, speed=speed, epoch=epoch)
         self.streams = RandomStreams(self.seed)
-        self.trace = TraceRecorder(lambda: self.clock.now, keep=keep_trace, sink=trace_sink)
+        self.trace = TraceRecorder(self.clock, keep=keep_trace, sink=trace_sink)
         self.store = MemoryStore()
         self.api = ApiServer(self.clock, self.store, self.streams, self.trace)
         self.latency = latency or Latency()

@@ -72,8 +72,16 @@ def freeze(value: Any) -> Any:
     return value
 
 
+# The types of values kept as they are by a freeze: a dict or list holding only these is copied
+# in one C-level step (its values' types are collected by a set built from `map(type, ...)`,
+# much cheaper than a Python loop over its items).
+_LEAVES = frozenset((str, int, float, bool, type(None), FrozenDict, FrozenList))
+
+
 def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     # The hot path of every write: type checks inline, one call per container, none per scalar.
+    if _LEAVES.issuperset(map(type, d.values())):
+        return FrozenDict(d)
     out: dict[str, Any] = {}
     for k, v in d.items():
         t = type(v)
@@ -90,7 +98,20 @@ def _freeze_dict(d: dict[str, Any]) -> FrozenDict:
     return FrozenDict(out)
 
 
+def freeze_object(obj: dict[str, Any]) -> FrozenDict:
+    """freeze(obj) for an API object, its metadata frozen first: when its other parts are all
+    scalars or frozen already (an Event from EventRecorder), the top level is then copied in
+    one step too."""
+    top = dict(obj)
+    meta = top.get("metadata")
+    if type(meta) is dict:
+        top["metadata"] = _freeze_dict(meta)
+    return _freeze_dict(top)
+
+
 def _freeze_list(values: list[Any] | tuple[Any, ...]) -> FrozenList:
+    if _LEAVES.issuperset(map(type, values)):
+        return FrozenList(values)
     out: list[Any] = []
     for v in values:
         t = type(v)
@@ -140,6 +161,8 @@ class Interner:
         return FrozenDict(out)
 
     def _section(self, section: dict[str, Any]) -> FrozenDict:
+        if _LEAVES.issuperset(map(type, section.values())):  # nothing below to freeze or share
+            return FrozenDict(section)
         out: dict[str, Any] = {}
         table = self._table
         for k, v in section.items():

@@ -49,6 +49,9 @@ ListAll = Callable[[str], list[Any]]
 
 
 class AdmissionPlugin(Protocol):
+    """A plugin may also have `kinds`, a tuple of the kinds (Kind.kind) it acts on: the server
+    then skips calling it for a create of any other kind (see plugins_for)."""
+
     name: str
 
     def admit(self, attrs: Attributes, lookup: Lookup, list_all: ListAll) -> None:
@@ -100,6 +103,7 @@ def _tolerates(tolerations: list[dict[str, Any]], key: str) -> bool:
 
 class DefaultTolerationSeconds:
     name = "DefaultTolerationSeconds"
+    kinds = ("Pod",)
 
     def __init__(
         self,
@@ -131,6 +135,7 @@ class DefaultTolerationSeconds:
 
 class Priority:
     name = "Priority"
+    kinds = ("Pod",)
 
     def admit(self, attrs: Attributes, lookup: Lookup, list_all: ListAll) -> None:
         if attrs.kind.kind != "Pod" or attrs.operation != "CREATE" or attrs.subresource:
@@ -174,6 +179,12 @@ def default_chain() -> list[AdmissionPlugin]:
     return [NamespaceLifecycle(), DefaultTolerationSeconds(), Priority()]
 
 
+def plugins_for(chain: list[AdmissionPlugin], kind: str) -> list[AdmissionPlugin]:
+    """The plugins of `chain`, in order, that may act on an object of `kind`: those whose
+    `kinds` names it, and those without `kinds`."""
+    return [p for p in chain if kind in getattr(p, "kinds", (kind,))]
+
+
 def run_admission(
     chain: list[AdmissionPlugin], attrs: Attributes, lookup: Lookup, list_all: ListAll
 ) -> None:
@@ -191,5 +202,6 @@ __all__ = [
     "Priority",
     "SYSTEM_PRIORITY_CLASSES",
     "default_chain",
+    "plugins_for",
     "run_admission",
 ]

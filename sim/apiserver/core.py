@@ -32,7 +32,7 @@ from sim.api.errors import (
     status_dict,
 )
 from sim.api.fields import parse_field_selector, supported_fields
-from sim.api.frozen import Interner, Owned, freeze
+from sim.api.frozen import Interner, Owned, freeze, freeze_object
 from sim.api.kinds import REGISTRY, Kind, KindRegistry, noop
 from sim.api.labels import parse_selector
 from sim.api.validation.common import (
@@ -40,7 +40,7 @@ from sim.api.validation.common import (
     validate_object_meta,
     validate_object_meta_update,
 )
-from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
+from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, plugins_for
 from sim.apiserver.keys import kind_prefix, list_prefix, object_key
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
@@ -63,6 +63,7 @@ _CLEARED_ON_CREATE = (
     "selfLink",
     "managedFields",
 )
+_CLEARED_ON_CREATE_SET = frozenset(_CLEARED_ON_CREATE)
 
 
 class ApiCore:
@@ -83,6 +84,8 @@ class ApiCore:
         self.registry = registry
         self.trace = trace
         self.admission = default_chain() if admission is None else admission
+        # kind -> (the admission chain when last looked at, its plugins that act on the kind)
+        self._admitting: dict[str, tuple[list[AdmissionPlugin], list[AdmissionPlugin]]] = {}
         self._uids = streams.stream("apiserver/uid")
         self._names = streams.stream("apiserver/generate-name")
         self._hubs: dict[str, KindHub] = {}
@@ -155,7 +158,7 @@ class ApiCore:
         """Freeze and write `obj` if the key's mod revision is `expect_mod` (0: must not exist)."""
         rev = self.store.revision + 1  # single writer: the next revision is known in advance
         obj["metadata"]["resourceVersion"] = str(rev)
-        frozen = freeze(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
+        frozen = freeze_object(obj) if key.startswith(UNINTERNED) else self._interner.freeze(obj)
         kv = self.store.swap(key, frozen, expect_mod)
         if kv is None:
             return None
@@ -262,12 +265,28 @@ class ApiCore:
             meta["name"] = prefix + self._names.string(GENERATE_NAME_SUFFIX)
         if k.default is not noop:
             self._default(k, new)
-        self._fill_system_fields(k, new)
+        # upstream rest.FillObjectMetaSystemFields plus BeforeCreate's clearing
+        meta["uid"] = self._uids.uuid()
+        meta["creationTimestamp"] = self.clock.timestamp()
+        if not _CLEARED_ON_CREATE_SET.isdisjoint(meta):
+            for fld in _CLEARED_ON_CREATE:
+                if fld in meta:
+                    del meta[fld]
+        if k.spec_generation:
+            meta["generation"] = 1
+        elif "generation" in meta:
+            del meta["generation"]
         if k.prepare_for_create is not noop:
             k.prepare_for_create(new)
         name = meta.get("name") or ""
         attrs = Attributes("CREATE", k, ns, name, new, None)
-        for plugin in self.admission:  # run_admission, inline
+        # run_admission, inline, with the plugins that act on this kind (worked out again when
+        # the chain has changed since)
+        chain = self.admission
+        admitting = self._admitting.get(k.kind)
+        if admitting is None or admitting[0] != chain:
+            admitting = self._admitting[k.kind] = (list(chain), plugins_for(chain, k.kind))
+        for plugin in admitting[1]:
             plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
         key = (  # object_key, inline
@@ -286,19 +305,6 @@ class ApiCore:
         if self._observers:
             self._notify("create", k, stored)
         return stored
-
-    def _fill_system_fields(self, kind: Kind, obj: dict[str, Any]) -> None:
-        """upstream rest.FillObjectMetaSystemFields plus BeforeCreate's clearing."""
-        meta = obj["metadata"]
-        meta["uid"] = self._uids.uuid()
-        meta["creationTimestamp"] = self.clock.timestamp()
-        for fld in _CLEARED_ON_CREATE:
-            if fld in meta:
-                del meta[fld]
-        if kind.spec_generation:
-            meta["generation"] = 1
-        elif "generation" in meta:
-            del meta["generation"]
 
     def _validate(self, kind: Kind, new: dict[str, Any], old: Any) -> None:
         errs: list[FieldError] = validate_object_meta(

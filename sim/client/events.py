@@ -42,18 +42,6 @@ def object_reference(obj: Any) -> dict[str, Any]:
     return ref
 
 
-class _Bucket:
-    """The spam filter's token bucket of one (source, object). EventRecorder.event takes a
-    token inline: tokens = min(burst, tokens + elapsed * qps), then one is spent if at least
-    one is there (else the event is dropped)."""
-
-    __slots__ = ("tokens", "last_s")
-
-    def __init__(self, now_s: float):
-        self.tokens = float(SPAM_BURST)
-        self.last_s = now_s
-
-
 class _Bounded(OrderedDict):  # type: ignore[type-arg]
     """An insertion-ordered dict that forgets its oldest entries beyond a bound (an LRU-ish
     cache). An OrderedDict: a plain dict's first entry is found by skipping every deleted
@@ -75,9 +63,10 @@ class EventRecorder:
         self.clock = clock
         self.component = component
         self.host = host
-        self._spam: _Bounded = _Bounded()
+        self._spam: _Bounded = _Bounded()  # object key -> token bucket [tokens, last_s]
         self._similar: _Bounded = _Bounded()  # aggregate key -> (messages, last seen)
         self._seen: _Bounded = _Bounded()  # full key -> (event name, namespace, count, first ts)
+        self._env = clock.env
         self._source = FrozenDict(
             {"component": component, "host": host} if host else {"component": component}
         )
@@ -87,66 +76,77 @@ class EventRecorder:
         self.written = 0
 
     def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
-        """Record an Event about `obj` (type Normal or Warning)."""
-        now = self.clock.now
+        """Record an Event about `obj` (type Normal or Warning).
+
+        The caches are this recorder's own, so their keys leave out its source (upstream keys
+        them by source too): the spam filter's by the object (kind, namespace, name, uid), the
+        aggregator's by that plus (apiVersion, type, reason), the dedup cache's by (aggregate
+        key, message), or by the aggregate key alone for a combined message."""
+        now = float(self._env.now)  # self.clock.now, inline
         ref = FrozenDict(object_reference(obj))  # read-only: the server stores it as it is
-        spam_key = (
-            self.component,
-            self.host,
-            ref["kind"],
-            ref.get("namespace", ""),
-            ref["name"],
-            ref["uid"],
-        )
+        kind = ref["kind"]
+        name = ref["name"]
+        uid = ref["uid"]
+        namespace = ref.get("namespace", "")
+        spam_key = (kind, namespace, name, uid)
         spam = self._spam
+        # The spam filter's token bucket of the object, [tokens, last_s]: tokens = min(burst,
+        # tokens + elapsed * qps), then one is spent if at least one is there (else the event
+        # is dropped). A new bucket is full and spends its first token at once.
         bucket = spam.get(spam_key)
         if bucket is None:
-            bucket = spam[spam_key] = _Bucket(now)  # spam.add(), inline
+            spam[spam_key] = [SPAM_BURST_F - 1.0, now]  # spam.add(), inline
             if len(spam) > MAX_CACHE_ENTRIES:
                 spam.popitem(last=False)
         else:
             spam.move_to_end(spam_key)
-        # bucket.take(now), inline
-        tokens = bucket.tokens + (now - bucket.last_s) * SPAM_QPS
-        bucket.tokens = SPAM_BURST_F if tokens > SPAM_BURST_F else tokens
-        bucket.last_s = now
-        if bucket.tokens < 1.0:
-            self.dropped += 1
-            return
-        bucket.tokens -= 1.0
-        agg_key = (*spam_key, ref["apiVersion"], type_, reason)
-        message, full_key = self._aggregate(agg_key, message, now)
-        seen = self._seen.get(full_key)
+            tokens = bucket[0] + (now - bucket[1]) * SPAM_QPS
+            if tokens > SPAM_BURST_F:
+                tokens = SPAM_BURST_F
+            bucket[1] = now
+            if tokens < 1.0:
+                bucket[0] = tokens
+                self.dropped += 1
+                return
+            bucket[0] = tokens - 1.0
+        agg_key = (kind, namespace, name, uid, ref["apiVersion"], type_, reason)
+        similar = self._similar
+        if agg_key in similar:
+            message, full_key = self._aggregate(agg_key, message, now)
+        else:  # a first message of its kind (self._aggregate, inline): kept as it is
+            similar[agg_key] = ({message: None}, now)  # similar.add(), inline
+            if len(similar) > MAX_CACHE_ENTRIES:
+                similar.popitem(last=False)
+            full_key = (agg_key, message)
+        seen_cache = self._seen
+        seen = seen_cache.get(full_key)
         ts = self.clock.timestamp()
         if seen is not None:
             self._bump(full_key, seen, message, ts)
             return
         self._seq += 1
-        name = f"{ref['name']}.{int(now * 1e9) + self._seq:x}"
-        namespace = ref.get("namespace") or "default"
-        seen_cache = self._seen
-        seen_cache[full_key] = (name, namespace, 1, ts)  # seen_cache.add(), inline
+        ev_name = f"{name}.{int(now * 1e9) + self._seq:x}"
+        ev_namespace = namespace or "default"
+        seen_cache[full_key] = (ev_name, ev_namespace, 1, ts)  # seen_cache.add(), inline
         if len(seen_cache) > MAX_CACHE_ENTRIES:
             seen_cache.popitem(last=False)
         ev = Owned(  # built for this request alone: the server need not copy it
-            {
-                "apiVersion": "v1",
-                "kind": "Event",
-                "metadata": {"name": name, "namespace": namespace},
-                "involvedObject": ref,
-                "reason": reason,
-                "message": message,
-                "source": self._source,
-                "firstTimestamp": ts,
-                "lastTimestamp": ts,
-                "count": 1,
-                "type": type_,
-                "eventTime": None,
-                "reportingComponent": self.component,
-                "reportingInstance": self.host,
-            }
+            apiVersion="v1",
+            kind="Event",
+            metadata={"name": ev_name, "namespace": ev_namespace},
+            involvedObject=ref,
+            reason=reason,
+            message=message,
+            source=self._source,
+            firstTimestamp=ts,
+            lastTimestamp=ts,
+            count=1,
+            type=type_,
+            eventTime=None,
+            reportingComponent=self.component,
+            reportingInstance=self.host,
         )
-        request = self.client.create("events", ev, namespace=namespace)
+        request = self.client.create("events", ev, namespace=ev_namespace)
         if request.callbacks is None:  # self._watch(request), inline
             self._done(request)
         else:
@@ -183,7 +183,7 @@ class EventRecorder:
             similar.move_to_end(key)
         messages[message] = None
         if len(messages) < MAX_SIMILAR_EVENTS:
-            return message, (*key, message)
+            return message, (key, message)
         # upstream pops an arbitrary local key to stop the set growing; we pop the oldest
         del messages[next(iter(messages))]
         return COMBINED_PREFIX + message, key

@@ -14,6 +14,8 @@ import numpy as np
 # Upstream k8s.io/apimachinery/pkg/util/rand: consonants and digits without vowels or
 # look-alikes, so that generated names never spell words.
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# A UUID's variant nibble (binary 10xx) for each hex digit of the drawn byte's high nibble.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def stream_seed(seed: int, name: str) -> int:
@@ -75,15 +77,14 @@ class RandomStream:
         return "".join(out[:length])
 
     def uuid(self) -> str:
-        """A version-4 UUID string drawn from this stream."""
+        """A version-4 UUID string drawn from this stream: 16 id bytes with the version nibble
+        (byte 6) set to 4 and the variant bits (byte 8) to 10, written 8-4-4-4-12."""
         self._counter += 1  # self._id_bytes(), inline
         h = self._keyed.copy()
         h.update(self._counter.to_bytes(8, "big"))
-        b = bytearray(h.digest())
-        b[6] = (b[6] & 0x0F) | 0x40
-        b[8] = (b[8] & 0x3F) | 0x80
-        x = b.hex()
-        return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+        x = h.hexdigest()
+        # The bits set on the hex text: hex digit 12 is byte 6's high nibble, digit 16 byte 8's.
+        return f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:]}"
 
 
 class RandomStreams:

@@ -15,6 +15,8 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 
+from sim.core.clock import Clock
+
 
 class TraceRecord(NamedTuple):
     time: float
@@ -59,11 +61,19 @@ def canonical_line(record: TraceRecord) -> bytes:
 
 
 class TraceRecorder:
-    """Collects records in order, keeps a running digest, optionally streams to a file."""
+    """Collects records in order, keeps a running digest, optionally streams to a file.
+
+    `now` is the time of a record: a zero-argument callable, or a `Clock` whose time is then
+    read directly (`float(clock.env.now)`, what `clock.now` returns, without two calls)."""
 
     def __init__(
-        self, now: Callable[[], float], *, keep: bool = True, sink: IO[bytes] | None = None
+        self,
+        now: Callable[[], float] | Clock,
+        *,
+        keep: bool = True,
+        sink: IO[bytes] | None = None,
     ):
+        self._env = now.env if isinstance(now, Clock) else None
         self._now = now
         self._keep = keep
         self._sink = sink
@@ -75,20 +85,19 @@ class TraceRecorder:
     def record(
         self, component: str, verb: str, ref: str, resource_version: str = "", detail: str = ""
     ) -> TraceRecord:
-        now = self._now()
+        env = self._env
+        now = float(env.now) if env is not None else self._now()  # type: ignore[operator]
         rec = _new_record(TraceRecord, (now, component, verb, ref, resource_version, detail))
-        line = (
-            orjson.dumps(
-                {
-                    "component": component,
-                    "detail": detail,
-                    "ref": ref,
-                    "resourceVersion": resource_version,
-                    "time": now,
-                    "verb": verb,
-                }
-            )
-            + b"\n"
+        line = orjson.dumps(  # canonical_line(rec), inline
+            {
+                "component": component,
+                "detail": detail,
+                "ref": ref,
+                "resourceVersion": resource_version,
+                "time": now,
+                "verb": verb,
+            },
+            option=orjson.OPT_APPEND_NEWLINE,
         )
         self._hash.update(line)
         self._count += 1

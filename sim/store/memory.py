@@ -31,6 +31,13 @@ from sim.store.interface import (
 )
 
 _MISSING = KeyValue("", None, 0, 0, 0)
+_MAX_BUCKETS = 1024
+
+
+def _may_match(prefix: str, bucket: str) -> bool:
+    """Whether some key starting with `bucket` may start with `prefix` (one is the other's
+    start; otherwise they differ within both, and no such key has that prefix)."""
+    return prefix.startswith(bucket) or bucket.startswith(prefix)
 
 
 class MemoryWatcher:
@@ -75,6 +82,10 @@ class MemoryStore:
         self._log_revs: list[int] = []
         self._dirty: dict[str, None] = {}  # keys with history to trim at the next compaction
         self._watchers: list[MemoryWatcher] = []
+        # bucket -> the watchers, in order, whose prefix may match a key in it: built on first
+        # use, extended in place as watchers are added, replaced as a whole when one is removed
+        # (as _watchers is), so _notify sees the same watchers a loop over _watchers would
+        self._candidates: dict[str, list[MemoryWatcher]] = {}
 
     @property
     def revision(self) -> int:
@@ -300,19 +311,39 @@ class MemoryStore:
                 callback(WatchEvent(type_, kv, prev))
         if w.active:
             self._watchers.append(w)
+            for bucket, candidates in self._candidates.items():
+                if _may_match(prefix, bucket):
+                    candidates.append(w)
         return w
 
     def _remove_watcher(self, w: MemoryWatcher) -> None:
         self._watchers = [x for x in self._watchers if x is not w]
+        self._candidates = {}
 
     def _notify(self, changes: Sequence[tuple[str, KeyValue, KeyValue | None]]) -> None:
+        """Call each watcher whose prefix a changed key has, in the order they were added.
+
+        Only the watchers of the key's bucket are looked at. Lists are read as they were when
+        the call began (a watcher added by a callback meanwhile is called too, as a plain loop
+        over _watchers would call it, unless one was removed before)."""
         watchers = self._watchers
         if not watchers:
             return
+        cache = self._candidates
         for type_, kv, prev in changes:
             key = kv.key
+            # the key's bucket: its start up to its first "/" from the 11th character on,
+            # "/registry/pods/" for every pod ("" for a key without one: every watcher)
+            bucket = key[: key.find("/", 10) + 1]
+            candidates = cache.get(bucket)
+            if candidates is None:
+                if len(cache) < _MAX_BUCKETS:
+                    candidates = [w for w in watchers if _may_match(w.prefix, bucket)]
+                    cache[bucket] = candidates
+                else:  # (a store with keys of every shape: the plain loop over every watcher)
+                    candidates = watchers
             ev = None  # one WatchEvent per change, shared by the watchers that see it
-            for w in watchers:
+            for w in candidates:
                 if w.active and key.startswith(w.prefix):
                     if ev is None:
                         ev = WatchEvent(type_, kv, prev)
