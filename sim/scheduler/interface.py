@@ -87,6 +87,9 @@ class Plugin:
     # per shape and recompute only changed nodes (incremental.py). An optional
     # `node_local_stamp(pod, snapshot)` names global inputs whose change redoes every node.
     node_local = False
+    # For a node_local plugin: False when its verdict and score read the node alone, not the
+    # pods on it, so that a bind (which changes only pods) need not run it again there
+    reads_pods_on_node = True
     # True when the Filter reads the requests of nominated pods (CycleState.nominated)
     reads_nominated = False
 
