@@ -32,7 +32,7 @@ from sim.api.errors import (
     status_dict,
 )
 from sim.api.fields import parse_field_selector, supported_fields
-from sim.api.frozen import Interner, Owned, freeze, freeze_object
+from sim.api.frozen import Interner, Owned, freeze, freeze_object, thaw
 from sim.api.kinds import REGISTRY, Kind, KindRegistry, noop
 from sim.api.labels import parse_selector
 from sim.api.validation.common import (
@@ -41,7 +41,7 @@ from sim.api.validation.common import (
     validate_object_meta_update,
 )
 from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain, plugins_for
-from sim.apiserver.keys import kind_prefix, list_prefix, object_key
+from sim.apiserver.keys import kind_prefix, list_prefix, object_key, object_ref
 from sim.apiserver.lists import ListRequest, list_objects
 from sim.apiserver.renewals import Renewals
 from sim.apiserver.watch import ADDED, ApiWatch, ApiWatchEvent, KindHub, Send, with_resource_version
@@ -119,13 +119,7 @@ class ApiCore:
         return namespace or "default"
 
     def _lookup(self, kind_name: str, namespace: str | None, name: str) -> Any:
-        kind = self._kinds.get(kind_name) or self.kind(kind_name)
-        key = (  # object_key, inline
-            f"/registry/{kind.group_resource}/{namespace}/{name}"
-            if kind.namespaced
-            else f"/registry/{kind.group_resource}/{name}"
-        )
-        kv = self.store.get(key)
+        kv = self.store.get(object_key(self.kind(kind_name), namespace, name))
         return kv.value if kv else None
 
     def _list_all(self, kind_name: str) -> builtins.list[Any]:
@@ -143,11 +137,7 @@ class ApiCore:
 
     def _record(self, component: str, verb: str, kind: Kind, obj: Any, detail: str = "") -> None:
         meta = obj["metadata"]
-        ref = (
-            f"{kind.group_resource}/{meta.get('namespace')}/{meta['name']}"
-            if kind.namespaced
-            else f"{kind.group_resource}/{meta['name']}"
-        )  # keys.object_ref, inline
+        ref = object_ref(kind, meta.get("namespace"), meta["name"])
         self.trace.record(component, verb, ref, meta.get("resourceVersion", ""), detail)
 
     def observe(self, fn: Callable[[str, Kind, Any], None]) -> None:
@@ -162,8 +152,7 @@ class ApiCore:
         kv = self.store.swap(key, frozen, expect_mod)
         if kv is None:
             return None
-        prefix = key[: key.index("/", 10) + 1]  # self._count_write, inline
-        self._writes[prefix] = self._writes.get(prefix, 0) + 1
+        self._count_write(key)
         assert kv.mod_revision == rev, "the store committed at an unexpected revision"
         return frozen
 
@@ -200,7 +189,7 @@ class ApiCore:
             raise bad_request("the body of the request was not a JSON object")
         else:
             try:
-                out = orjson.loads(orjson.dumps(obj))  # thaw(obj), inline
+                out = thaw(obj)
             except TypeError as e:
                 raise bad_request(f"the object could not be encoded as JSON: {e}") from None
         meta = out.get("metadata")
@@ -289,11 +278,7 @@ class ApiCore:
         for plugin in admitting[1]:
             plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
-        key = (  # object_key, inline
-            f"/registry/{k.group_resource}/{ns}/{name}"
-            if k.namespaced
-            else f"/registry/{k.group_resource}/{name}"
-        )
+        key = object_key(k, ns, name)
         if dry_run:
             if self.store.get(key) is not None:
                 raise already_exists(k.plural, k.group, name)

@@ -110,12 +110,7 @@ class InProcessClient:
     def _timer(self, verb: str) -> simpy.Event:
         """The event of one request: a timeout of the verb's latency."""
         self.requests += 1
-        lat = self.latency
-        if lat.overrides or verb not in _VERB_FIELDS:
-            delay = lat.of(verb)
-        else:  # lat.of(verb), inline
-            delay = float(getattr(lat, _VERB_FIELDS[verb]))
-        return self.clock.env.timeout(max(0.0, delay))  # clock.timeout, inline
+        return self.clock.env.timeout(max(0.0, self.latency.of(verb)))  # clock.timeout, inline
 
     def _call(self, verb: str, fn: Callable[[], Any]) -> simpy.Event:
         """One request: `fn` runs on the server when the request's latency has passed, and the
@@ -228,21 +223,9 @@ class InProcessClient:
     def bind(
         self, name: str, binding: Mapping[str, Any], *, namespace: str | None = None
     ) -> simpy.Event:
-        # _call("create", lambda: server.bind(...)) without the lambda's frame (one per
-        # scheduled pod)
-        ev = self._timer("create")
-        server_bind = self.server.bind
-        user = self.user
-
-        def run(_ev: simpy.Event) -> None:
-            try:
-                ev._value = server_bind(name, binding, namespace=namespace, user=user)
-            except ApiError as e:
-                ev._ok = False
-                ev._value = e
-
-        ev.callbacks.append(run)  # type: ignore[union-attr]
-        return ev
+        return self._call(
+            "create", lambda: self.server.bind(name, binding, namespace=namespace, user=self.user)
+        )
 
     def evict(
         self, name: str, *, namespace: str | None = None, grace_period_seconds: int | None = None

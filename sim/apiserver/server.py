@@ -22,16 +22,12 @@ from sim.api.errors import (
 from sim.api.frozen import FrozenDict, freeze, thaw
 from sim.api.kinds import Kind
 from sim.apiserver.deletion import ApiDeletes
-from sim.apiserver.keys import kind_prefix
 
 _NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or Node
 
 
 class ApiServer(ApiDeletes):
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
-
-    # the kind "pods" resolves to, its key prefix and its trace reference prefix (bind)
-    _pods: tuple[Kind, str, str] | None = None
 
     def bind(
         self,
@@ -45,10 +41,7 @@ class ApiServer(ApiDeletes):
         """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
         set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
         Returns the bound pod (upstream answers a Success Status)."""
-        if self._pods is None:
-            k = self.kind("pods")
-            self._pods = (k, kind_prefix(k), f"{k.group_resource}/")
-        k, prefix, ref_prefix = self._pods
+        k = self.kind("pods")
         ns = namespace or "default"
         meta = binding.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
@@ -62,12 +55,7 @@ class ApiServer(ApiDeletes):
             errs = k.extra["validate_binding"](binding)
             if errs:
                 raise invalid_object("Binding", "", name, errs)
-        key = f"{prefix}{ns}/{name}"  # object_key(k, ns, name) of a namespaced kind
-        if key in self.renewals.by_key:  # as _get_kv, without building the key twice
-            self.renewals.settle_key(key)
-        kv = self.store.get(key)
-        if kv is None:
-            raise not_found(k.plural, k.group, name)
+        kv = self._get_kv(k, ns, name)
         pod = kv.value
         pod_meta = pod["metadata"]
         uid = meta.get("uid")
@@ -118,17 +106,10 @@ class ApiServer(ApiDeletes):
             )
         if dry_run:
             return freeze(new)
-        stored = self._commit(key, new, kv.mod_revision)
+        stored = self._commit(kv.key, new, kv.mod_revision)
         if stored is None:
             raise conflict("pods", "", name, OBJECT_MODIFIED)
-        # _record, with the reference object_ref gives the stored pod (it lives under `key`)
-        self.trace.record(
-            user,
-            "bind",
-            f"{ref_prefix}{ns}/{name}",
-            stored["metadata"]["resourceVersion"],
-            f"node={target}",
-        )
+        self._record(user, "bind", k, stored, f"node={target}")
         if self._observers:
             self._notify("bind", k, stored)
         return stored

@@ -54,6 +54,12 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
         if len(self) > MAX_CACHE_ENTRIES:
             self.popitem(last=False)
 
+    def add(self, key: Any, value: Any) -> None:
+        """remember() of a key not in the cache (it is the newest already)."""
+        self[key] = value
+        if len(self) > MAX_CACHE_ENTRIES:
+            self.popitem(last=False)
+
 
 class EventRecorder:
     """Records Events for one component (`source.component`) on one host."""
@@ -95,9 +101,7 @@ class EventRecorder:
         # is dropped). A new bucket is full and spends its first token at once.
         bucket = spam.get(spam_key)
         if bucket is None:
-            spam[spam_key] = [SPAM_BURST_F - 1.0, now]  # spam.add(), inline
-            if len(spam) > MAX_CACHE_ENTRIES:
-                spam.popitem(last=False)
+            spam.add(spam_key, [SPAM_BURST_F - 1.0, now])
         else:
             spam.move_to_end(spam_key)
             tokens = bucket[0] + (now - bucket[1]) * SPAM_QPS
@@ -110,14 +114,7 @@ class EventRecorder:
                 return
             bucket[0] = tokens - 1.0
         agg_key = (kind, namespace, name, uid, ref["apiVersion"], type_, reason)
-        similar = self._similar
-        if agg_key in similar:
-            message, full_key = self._aggregate(agg_key, message, now)
-        else:  # a first message of its kind (self._aggregate, inline): kept as it is
-            similar[agg_key] = ({message: None}, now)  # similar.add(), inline
-            if len(similar) > MAX_CACHE_ENTRIES:
-                similar.popitem(last=False)
-            full_key = (agg_key, message)
+        message, full_key = self._aggregate(agg_key, message, now)
         seen_cache = self._seen
         seen = seen_cache.get(full_key)
         ts = self.clock.timestamp()
@@ -127,9 +124,7 @@ class EventRecorder:
         self._seq += 1
         ev_name = f"{name}.{int(now * 1e9) + self._seq:x}"
         ev_namespace = namespace or "default"
-        seen_cache[full_key] = (ev_name, ev_namespace, 1, ts)  # seen_cache.add(), inline
-        if len(seen_cache) > MAX_CACHE_ENTRIES:
-            seen_cache.popitem(last=False)
+        seen_cache.add(full_key, (ev_name, ev_namespace, 1, ts))
         ev = Owned(  # built for this request alone: the server need not copy it
             apiVersion="v1",
             kind="Event",
@@ -146,11 +141,7 @@ class EventRecorder:
             reportingComponent=self.component,
             reportingInstance=self.host,
         )
-        request = self.client.create("events", ev, namespace=ev_namespace)
-        if request.callbacks is None:  # self._watch(request), inline
-            self._done(request)
-        else:
-            request.callbacks.append(self._done)
+        self._watch(self.client.create("events", ev, namespace=ev_namespace))
 
     def _bump(self, full_key: tuple[Any, ...], seen: Any, message: str, ts: str) -> None:
         """The same event again: count it on the Event already written (a patch)."""
@@ -174,9 +165,7 @@ class EventRecorder:
         entry: tuple[dict[str, None], float] | None = similar.get(key)
         if entry is None:
             messages: dict[str, None] = {}
-            similar[key] = (messages, now)  # similar.add(), inline
-            if len(similar) > MAX_CACHE_ENTRIES:
-                similar.popitem(last=False)
+            similar.add(key, (messages, now))
         else:
             messages = {} if now - entry[1] > AGGREGATE_INTERVAL_S else entry[0]
             similar[key] = (messages, now)

@@ -96,43 +96,12 @@ class Indexer:
         return self._replace(key, obj, self._items.get(key))
 
     def _replace(self, key: str, obj: Any, old: Any) -> Any:
-        """put, with `old` the object now under `key` (the caller has looked it up): each
-        index drops the old object's entries, then takes the new one's (as _unindex, then
-        _index_one, would)."""
+        """put, with `old` the object now under `key` (the caller has looked it up)."""
+        if old is not None:
+            self._unindex(key, old)
         self._items[key] = obj
-        indices = self._indices
         for name, fn in self._indexers.items():
-            index = indices[name]
-            if fn is index_by_namespace:
-                # the same steps for the one namespace (or none) of each object, inline:
-                # no index function calls or tuples for the index every informer has
-                if old is not None:
-                    value = old["metadata"].get("namespace")
-                    if value:
-                        bucket = index.get(value)
-                        if bucket is not None:
-                            bucket.pop(key, None)
-                            if not bucket:
-                                del index[value]
-                value = obj["metadata"].get("namespace")
-                if value:
-                    bucket = index.get(value)
-                    if bucket is None:
-                        bucket = index[value] = {}
-                    bucket[key] = None
-                continue
-            if old is not None:
-                for value in fn(old):
-                    bucket = index.get(value)
-                    if bucket is not None:
-                        bucket.pop(key, None)
-                        if not bucket:
-                            del index[value]
-            for value in fn(obj):
-                bucket = index.get(value)
-                if bucket is None:
-                    bucket = index[value] = {}
-                bucket[key] = None
+            self._index_one(name, fn, key, obj)
         return old
 
     def remove(self, key: str) -> Any:

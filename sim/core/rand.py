@@ -39,11 +39,15 @@ class RandomStream:
         self._keyed = hashlib.blake2b(key=self._key, digest_size=16)
         self._counter = 0
 
-    def _id_bytes(self) -> bytes:
+    def _id_hash(self) -> hashlib.blake2b:
+        """The keyed hash of the next counter value (its 16 bytes are the next id)."""
         self._counter += 1
         h = self._keyed.copy()
         h.update(self._counter.to_bytes(8, "big"))
-        return h.digest()
+        return h
+
+    def _id_bytes(self) -> bytes:
+        return self._id_hash().digest()
 
     @property
     def generator(self) -> np.random.Generator:
@@ -79,10 +83,7 @@ class RandomStream:
     def uuid(self) -> str:
         """A version-4 UUID string drawn from this stream: 16 id bytes with the version nibble
         (byte 6) set to 4 and the variant bits (byte 8) to 10, written 8-4-4-4-12."""
-        self._counter += 1  # self._id_bytes(), inline
-        h = self._keyed.copy()
-        h.update(self._counter.to_bytes(8, "big"))
-        x = h.hexdigest()
+        x = self._id_hash().hexdigest()
         # The bits set on the hex text: hex digit 12 is byte 6's high nibble, digit 16 byte 8's.
         return f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:]}"
 

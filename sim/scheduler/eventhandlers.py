@@ -68,15 +68,11 @@ class EventHandlers:
         cached = self.snapshot.pods.get(f"{meta.get('namespace') or 'default'}/{meta['name']}")
         info = PodInfo(new, cached[1] if cached is not None else None)
         if info.node_name:
-            if (new.get("status") or {}).get("phase") in ("Succeeded", "Failed"):  # _terminal
+            if self._terminal(new):
                 self._pod_delete(new)
                 return
             was = (old.get("spec") or {}).get("nodeName")
-            # _cache_assigned(info), inline
-            key = info.key
-            self.assumed.pop(key, None)
-            self.queue.assigned(key)
-            self.snapshot.add_pod(info)
+            self._cache_assigned(info)
             if not was:
                 self.queue.move_all("Pod/Add")
             elif (old.get("metadata") or {}).get("labels") != (new.get("metadata") or {}).get(

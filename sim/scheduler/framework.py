@@ -73,13 +73,6 @@ class ScheduleResult:
     state: CycleState | None = None
     selected: int = -1  # index of `node` in feasible_slots, when scored
 
-    @property
-    def plugin_scores(self) -> dict[str, np.ndarray]:
-        """Per score plugin, its normalized scores over `feasible_slots` (before weights)."""
-        if self.score_rows is None:
-            return {}
-        return dict(zip(self.score_names, self.score_rows, strict=True))
-
 
 class Framework(FrameworkImpl):
     """A profile's framework (runtime.py) with the scheduling algorithm: `schedule` is

@@ -131,7 +131,6 @@ class PodShape:
         "scheduling_gates",
         "preemption_policy",
         "cache",
-        "id_values",
     )
 
     def __init__(self, key: bytes, spec: Mapping[str, Any], namespace: str):
@@ -199,9 +198,6 @@ class PodShape:
         self.preemption_policy = str(spec.get("preemptionPolicy") or "PreemptLowerPriority")
         # per-shape results owned by plugins (keyed by plugin name), see Snapshot.static_mask
         self.cache: dict[Any, Any] = {}
-        # the (immutable) field values this shape was first registered with in _SHAPES_BY_ID,
-        # while _SHAPES holds it (PodInfo's check against a previous version's shape)
-        self.id_values: tuple[Any, ...] | None = None
 
     @property
     def has_affinity(self) -> bool:
@@ -282,8 +278,6 @@ def _shape(spec: Mapping[str, Any], ns: str, values: tuple[Any, ...]) -> PodShap
     shape = _SHAPES.get(key)
     if shape is None:
         if len(_SHAPES) >= _SHAPES_MAX:
-            for dropped in _SHAPES.values():
-                dropped.id_values = None  # no longer the shape _SHAPES holds for them
             _SHAPES.clear()
             _SHAPES_BY_ID.clear()
             hits = None
@@ -296,8 +290,6 @@ def _shape(spec: Mapping[str, Any], ns: str, values: tuple[Any, ...]) -> PodShap
         elif len(hits) >= _BY_ID_BUCKET_MAX:
             del hits[0]
         hits.append((ns, values, shape))
-        if shape.id_values is None:
-            shape.id_values = values
     return shape
 
 
@@ -322,19 +314,14 @@ class PodInfo:
     def __init__(self, pod: Mapping[str, Any], prev: PodInfo | None = None):
         """`prev`, a known PodInfo of this pod: when it has every field the shape reads as
         the very same (frozen, shared) value, its shape is reused (after a binding)."""
-        meta = pod.get("metadata")
-        if type(meta) is not FrozenDict:
-            meta = _map(meta)
-        spec = pod.get("spec")
-        if type(spec) is not FrozenDict:
-            spec = _map(spec)
+        meta = _map(pod.get("metadata"))
+        spec = _map(pod.get("spec"))
         self.pod = pod
         self.name = name = str(meta.get("name", ""))
         self.namespace = namespace = str(meta.get("namespace") or "default")
         self.key = key = f"{namespace}/{name}"
         self.uid = str(meta.get("uid", ""))
-        labels = meta.get("labels")
-        self.labels: Mapping[str, str] = labels if type(labels) is FrozenDict else _map(labels)
+        self.labels: Mapping[str, str] = _map(meta.get("labels"))
         self.priority = int(spec.get("priority") or 0)
         self.node_name = str(spec.get("nodeName") or "")
         self.terminating = bool(meta.get("deletionTimestamp"))
@@ -342,15 +329,8 @@ class PodInfo:
         self.creation = str(meta.get("creationTimestamp") or "")
         values = tuple(map(spec.get, _SHAPE_FIELDS))
         if prev is not None and prev.key == key:
-            # first against the values prev's shape is registered with (PodShape.id_values:
-            # a shape belongs to one namespace, the key's), else against prev's own
-            known = prev.shape.id_values
-            if known is None or not all(map(is_, values, known)):
-                old_spec = prev.pod.get("spec")
-                if type(old_spec) is not FrozenDict:
-                    old_spec = _map(old_spec)
-                known = tuple(map(old_spec.get, _SHAPE_FIELDS))
-            if all(map(is_, values, known)):
+            old_spec = _map(prev.pod.get("spec"))
+            if all(map(is_, values, map(old_spec.get, _SHAPE_FIELDS))):
                 self.shape: PodShape = prev.shape
                 return
         self.shape = _shape(spec, namespace, values)  # shape_of(pod), inline
@@ -374,10 +354,7 @@ class PodInfo:
 
     @property
     def nominated_node_name(self) -> str:
-        status = self.pod.get("status")
-        if type(status) is not FrozenDict:
-            status = _map(status)
-        return str(status.get("nominatedNodeName") or "")
+        return str(_map(self.pod.get("status")).get("nominatedNodeName") or "")
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"

@@ -185,29 +185,25 @@ class Scheduler(EventHandlers, BindingCycle):
     # process: the same events (the queue's pop event when it is empty, one timeout per
     # cycle that costs time) at the same times, without a process resume per cycle.
     def _next_cycle(self, _ev: Any = None) -> None:
-        """Take the next pod: at once when one is waiting, else when the queue has one."""
-        q = self.queue.try_pop()
-        if q is None:
-            self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
-            return
-        self._cycles(q)
+        """Schedule the pods waiting, until a cycle costs time (it goes on at that cycle's
+        timeout) or none is left (it goes on when the queue has one)."""
+        while (q := self.queue.try_pop()) is not None:
+            if self._cycle(q):
+                return
+        self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
 
     def _popped(self, ev: Any) -> None:
-        self._cycles(ev._value)
+        if not self._cycle(ev._value):
+            self._next_cycle()
 
-    def _cycles(self, q: QueuedPodInfo) -> None:
-        """Schedule `q`, then the pods waiting, until a cycle costs time (its timeout)."""
-        while True:
-            cost = self.schedule_one(q)
-            if cost > 0:
-                # clock.timeout (cost > 0) whose callback runs the next cycle
-                self.clock.env.timeout(cost).callbacks.append(self._next_cycle)  # type: ignore[union-attr]
-                return
-            nxt = self.queue.try_pop()
-            if nxt is None:
-                self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
-                return
-            q = nxt
+    def _cycle(self, q: QueuedPodInfo) -> bool:
+        """Schedule `q`; True when the cycle costs time, the next one then starting at its
+        timeout."""
+        cost = self.schedule_one(q)
+        if cost > 0:
+            self.clock.env.timeout(cost).callbacks.append(self._next_cycle)  # type: ignore[union-attr]
+            return True
+        return False
 
     def _nominated_overlay(self, pod: PodInfo) -> Any:
         """Requests of pods nominated to nodes with at least this pod's priority (the

@@ -235,14 +235,7 @@ class MemoryStore:
             kv = KeyValue(key, value, rev, rev, 1)
         else:
             kv = KeyValue(key, value, prev.create_revision, rev, prev.version + 1)
-        if versions is None:
-            self._history[key] = [kv]
-            self._new_keys.append(key)
-        else:
-            if versions[-1].value is None:
-                self._dead.remove(key)
-            versions.append(kv)
-            self._dirty[key] = None
+        self._append_version(kv)
         self._revision = rev
         change = ("PUT", kv, prev)
         self._log.append(change)

@@ -189,17 +189,14 @@ def validate_object_meta(
     if not name:
         errs.append(required(f"{path}.name", "name or generateName is required"))
     else:
-        msgs = (
-            is_dns1123_subdomain(name) if name_fn is name_is_dns_subdomain else name_fn(name, False)
-        )
-        for msg in msgs:
+        for msg in name_fn(name, False):
             errs.append(invalid(f"{path}.name", name, msg))
     namespace = get("namespace") or ""
     if namespaced:
         if not namespace:
             errs.append(required(f"{path}.namespace"))
         else:
-            for msg in is_dns1123_label(namespace):
+            for msg in name_is_dns_label(namespace, False):
                 errs.append(invalid(f"{path}.namespace", namespace, msg))
     elif namespace:
         errs.append(forbidden(f"{path}.namespace", "not allowed on this type"))

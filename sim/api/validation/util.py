@@ -94,13 +94,20 @@ _VALID_SUBDOMAINS: dict[str, None] = {}
 _VALID_MAX = 8192
 
 
+def _known_valid(valid: dict[str, None], value: str, max_len: int, pattern: Any) -> bool:
+    """Whether `value` is in `valid`, or fits `max_len` and `pattern` (then it is added)."""
+    if value in valid:
+        return True
+    if len(value) <= max_len and pattern.match(value):
+        if len(valid) >= _VALID_MAX:
+            valid.clear()
+        valid[value] = None
+        return True
+    return False
+
+
 def is_dns1123_label(value: str) -> list[str]:
-    if value in _VALID_LABELS:
-        return []
-    if len(value) <= DNS1123_LABEL_MAX and _dns1123_label_re.match(value):
-        if len(_VALID_LABELS) >= _VALID_MAX:
-            _VALID_LABELS.clear()
-        _VALID_LABELS[value] = None
+    if _known_valid(_VALID_LABELS, value, DNS1123_LABEL_MAX, _dns1123_label_re):
         return []
     return list(_is_dns1123_label(value))
 
@@ -119,12 +126,7 @@ def _is_dns1123_label(value: str) -> tuple[str, ...]:
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
-    if value in _VALID_SUBDOMAINS:
-        return []
-    if len(value) <= DNS1123_SUBDOMAIN_MAX and _dns1123_subdomain_re.match(value):
-        if len(_VALID_SUBDOMAINS) >= _VALID_MAX:
-            _VALID_SUBDOMAINS.clear()
-        _VALID_SUBDOMAINS[value] = None
+    if _known_valid(_VALID_SUBDOMAINS, value, DNS1123_SUBDOMAIN_MAX, _dns1123_subdomain_re):
         return []
     return list(_is_dns1123_subdomain(value))
 
