@@ -5,13 +5,15 @@ Follows k8s.io/apimachinery/pkg/util/validation/validation.go (IsDNS1123Label,
 IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName, IsValidLabelValue, IsCIdentifier,
 IsValidPortNum, IsValidPortName, IsValidPercent) and its error helpers (RegexError, MaxLenError,
 EmptyError, InclusiveRangeError) of Kubernetes 1.32. Results are lists of messages; the common
-validators are cached per string. ObjectMeta validation built on these is objectmeta.py.
+validators remember the strings they found valid. ObjectMeta validation built on these is
+objectmeta.py.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 DNS1123_LABEL_MAX = 63
@@ -87,33 +89,31 @@ def inclusive_range_error(lo: int, hi: int) -> str:
     return f"must be between {lo} and {hi}, inclusive"
 
 
-# Strings known to be valid: a valid one (almost every one) costs a dict lookup, or one match
-# the first time; the messages for an invalid one come from the cached validators below.
-_VALID_LABELS: dict[str, None] = {}
-_VALID_SUBDOMAINS: dict[str, None] = {}
 _VALID_MAX = 8192
 
 
-def _known_valid(valid: dict[str, None], value: str, max_len: int, pattern: Any) -> bool:
-    """Whether `value` is in `valid`, or fits `max_len` and `pattern` (then it is added)."""
-    if value in valid:
-        return True
-    if len(value) <= max_len and pattern.match(value):
-        if len(valid) >= _VALID_MAX:
-            valid.clear()
-        valid[value] = None
-        return True
-    return False
+def _remember_valid(validator: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """`validator` with the strings it found valid remembered (up to _VALID_MAX, then it starts
+    again): a valid string, almost every one, costs a dict lookup after its first check; an
+    invalid one is checked each time, so its messages are always a fresh list."""
+    valid: dict[str, None] = {}
+
+    @functools.wraps(validator)
+    def check(value: str) -> list[str]:
+        if value in valid:
+            return []
+        errs = validator(value)
+        if not errs:
+            if len(valid) >= _VALID_MAX:
+                valid.clear()
+            valid[value] = None
+        return errs
+
+    return check
 
 
+@_remember_valid
 def is_dns1123_label(value: str) -> list[str]:
-    if _known_valid(_VALID_LABELS, value, DNS1123_LABEL_MAX, _dns1123_label_re):
-        return []
-    return list(_is_dns1123_label(value))
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_dns1123_label(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
         errs.append(max_len_error(DNS1123_LABEL_MAX))
@@ -122,45 +122,31 @@ def _is_dns1123_label(value: str) -> tuple[str, ...]:
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(_DNS1123_LABEL_MSG, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
-    return tuple(errs)
+    return errs
 
 
+@_remember_valid
 def is_dns1123_subdomain(value: str) -> list[str]:
-    if _known_valid(_VALID_SUBDOMAINS, value, DNS1123_SUBDOMAIN_MAX, _dns1123_subdomain_re):
-        return []
-    return list(_is_dns1123_subdomain(value))
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_dns1123_subdomain(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
     if not _dns1123_subdomain_re.match(value):
         errs.append(regex_error(_DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return tuple(errs)
+    return errs
 
 
+@_remember_valid
 def is_dns1035_label(value: str) -> list[str]:
-    return list(_is_dns1035_label(value))
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_dns1035_label(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
         errs.append(max_len_error(DNS1123_LABEL_MAX))
     if not _dns1035_label_re.match(value):
         errs.append(regex_error(_DNS1035_LABEL_MSG, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
-    return tuple(errs)
+    return errs
 
 
+@_remember_valid
 def is_qualified_name(value: str) -> list[str]:
-    return list(_is_qualified_name(value))
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_qualified_name(value: str) -> tuple[str, ...]:
     errs: list[str] = []
     parts = value.split("/")
     if len(parts) == 1:
@@ -172,11 +158,11 @@ def _is_qualified_name(value: str) -> tuple[str, ...]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return (
+        return [
             "a qualified name "
             + regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-        )
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ]
     if not name:
         errs.append("name part " + empty_error())
     elif len(name) > QUALIFIED_NAME_MAX:
@@ -186,21 +172,17 @@ def _is_qualified_name(value: str) -> tuple[str, ...]:
             "name part "
             + regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
-    return tuple(errs)
+    return errs
 
 
+@_remember_valid
 def is_valid_label_value(value: str) -> list[str]:
-    return list(_is_valid_label_value(value))
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_valid_label_value(value: str) -> tuple[str, ...]:
     errs = []
     if len(value) > LABEL_VALUE_MAX:
         errs.append(max_len_error(LABEL_VALUE_MAX))
     if not _label_value_re.match(value):
         errs.append(regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return tuple(errs)
+    return errs
 
 
 def is_c_identifier(value: str) -> list[str]:
