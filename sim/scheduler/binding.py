@@ -69,20 +69,14 @@ class BindingCycle(FailureHandler):
             self.queue.remove_nomination(key)
         self.trace.record(COMPONENT, "schedule", key, "", self._detail(node, result, fwk))
         points = fwk.points
-        for pl in points["reserve"]:
-            st = pl.reserve(state, pod, node)
-            if st is not None and not st.is_success():
-                self._unreserve(fwk, state, pod, node)
-                self._forget(pod.key)
-                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
-                return
-        for pl in points["permit"]:
-            st = pl.permit(state, pod, node)
-            if st is not None and not st.is_success():
-                self._unreserve(fwk, state, pod, node)
-                self._forget(pod.key)
-                self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
-                return
+        for point in ("reserve", "permit"):  # a rejection at either unreserves and forgets
+            for pl in points[point]:
+                st = getattr(pl, point)(state, pod, node)
+                if st is not None and not st.is_success():
+                    self._unreserve(fwk, state, pod, node)
+                    self._forget(pod.key)
+                    self._failure(q, cycle, fwk, st.with_plugin(pl.name), {pl.name})
+                    return
         binds = points["bind"]
         if binds and hasattr(binds[0], "bind_request") and not points["preBind"]:
             # DefaultBinder first: the binding cycle is the request and its callback (the
