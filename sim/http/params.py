@@ -32,8 +32,7 @@ class Answer:
     kind: Kind | None = None
     now_s: float = 0.0
     is_list: bool = False
-    text: str | None = None  # a text/plain body (pods/log)
-    raw: bytes | None = None  # a body passed through as is, of media type `media` (nodes/proxy)
+    raw: bytes | None = None  # a body sent as is, of media type `media` (nodes/proxy, pods/log)
     media: str = "application/json"
     warnings: list[str] = field(default_factory=list)
 

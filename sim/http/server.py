@@ -224,9 +224,7 @@ class HttpApiServer:
                 request.method, info, kind, query, body, content_type, ident.user
             )
         )
-        if ans.text is not None:
-            return web.Response(text=ans.text, content_type="text/plain")
-        if ans.raw is not None:  # the kubelet's answer through nodes/proxy, as it gave it
+        if ans.raw is not None:  # a log, or the kubelet's answer through nodes/proxy as it gave it
             return web.Response(body=ans.raw, status=ans.code, headers={"Content-Type": ans.media})
         out = transform(
             ans.body,

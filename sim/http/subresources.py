@@ -148,7 +148,7 @@ class Subresources:
         lines = None if self.log_source is None else self.log_source(pod, container, query)
         if lines is None:
             if not pod["spec"].get("nodeName"):
-                return Answer(200, None, text="")
+                return _text("")
             state = _container_state(pod, container)
             if state != "running" and state != "terminated":
                 raise bad_request(
@@ -163,7 +163,12 @@ class Subresources:
         limit = query_int(query, "limitBytes")
         if limit is not None and limit > 0:
             text = text.encode()[:limit].decode(errors="ignore")
-        return Answer(200, None, text=text)
+        return _text(text)
+
+
+def _text(text: str) -> Answer:
+    """A text/plain answer (pods/log), as aiohttp sends a str body."""
+    return Answer(200, None, raw=text.encode(), media="text/plain; charset=utf-8")
 
 
 def _success(code: int) -> dict[str, Any]:
