@@ -16,7 +16,6 @@ from typing import Any
 
 from sim.http.auth import TokenAuth
 from sim.http.driver import SimDriver
-from sim.http.logs import cluster_log_source
 from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.server import DEFAULT_BOOKMARK_INTERVAL_S, HttpApiServer
 
@@ -62,6 +61,5 @@ def install(cluster: Any, config: dict[str, Any] | None) -> HttpApiServer:
         port=port,
         auth=auth,
         bookmark_interval_s=float(bookmark),
-        log_source=cluster_log_source(cluster),
         kubelet_source=cluster_kubelet_source(cluster),
     )

@@ -1,4 +1,4 @@
-"""`pods/log` from the simulated containers: the kubelet's containerLogs view and the log source.
+"""`pods/log` from the simulated containers: the kubelet's containerLogs view and the options.
 
 Upstream, the API server proxies `GET pods/{name}/log` to the kubelet of the pod's node
 (`/containerLogs/{namespace}/{pod}/{container}`, pkg/kubelet/server/server.go), which picks the
@@ -6,9 +6,10 @@ container instance from its own pod status (pkg/kubelet/kubelet_pods.go
 validateContainerLogStatus: the running or last terminated instance, or with `previous` the one
 before), reads that container's CRI log file and applies the PodLogOptions
 (pkg/kubelet/kuberuntime/logs/logs.go ReadLogs): sinceSeconds/sinceTime, timestamps, tailLines,
-limitBytes. Here the "proxy" is a direct call on the simulation thread: `cluster_log_source`
-finds the node's in-process kubelet, `container_logs` is its containerLogs view over
-`SimulatedHost.container_log` (the CRI log lines), and `render` applies the options. A pod whose
+limitBytes. Here the "proxy" is a direct call on the simulation thread: the route finds the
+node's in-process kubelet through its `kubelet_source` (sim/http/nodeproxy.py),
+`container_logs` is its containerLogs view over `SimulatedHost.container_log` (the CRI log
+lines), and `render` applies the options. A pod whose
 node has no in-process kubelet (a kubelet in another process) answers as a pod without
 simulated output (sim/http/subresources.py).
 
@@ -25,7 +26,7 @@ from typing import Any
 from runtime_adapters.cri import CriError
 from sim.api.errors import ApiError, bad_request, status_dict
 
-__all__ = ["cluster_log_source", "container_logs", "render"]
+__all__ = ["container_logs", "render"]
 
 
 def _status_of(kubelet: Any, uid: str, container: str) -> tuple[str, Mapping[str, Any]] | None:
@@ -139,25 +140,3 @@ def render(
             continue
         out.append(f"{ts} {text}" if timestamps else text)
     return out
-
-
-def cluster_log_source(cluster: Any) -> Callable[[Any, str, Mapping[str, Any]], list[str] | None]:
-    """A `log_source` for HttpApiServer over a Cluster's in-process kubelets (called on the
-    simulation thread)."""
-
-    def source(pod: Any, container: str, query: Mapping[str, Any]) -> list[str] | None:
-        fleet = getattr(cluster, "kubelets", None)
-        node = (pod.get("spec") or {}).get("nodeName") or ""
-        kubelet = fleet.kubelets.get(node) if fleet is not None else None
-        if kubelet is None:
-            return None
-        meta = pod["metadata"]
-        previous = str(query.get("previous", "")).lower() in ("true", "1")
-        lines = container_logs(
-            kubelet, meta.get("namespace", ""), meta["uid"], container, previous=previous
-        )
-        if lines is None:
-            return None
-        return render(lines, query, cluster.clock.now, cluster.clock.seconds_of)
-
-    return source

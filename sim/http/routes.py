@@ -66,13 +66,12 @@ class Resource:
         self,
         api: ApiServer,
         unknown_fields: Any = None,
-        log_source: Any = None,
         kubelet_source: Any = None,
     ):
         self.api = api
         # (kind, obj) -> list of unknown field paths, from the OpenAPI schemas (sim/http/openapi.py)
         self.unknown_fields = unknown_fields
-        self.subresources = Subresources(api, log_source, kubelet_source)
+        self.subresources = Subresources(api, kubelet_source)
 
     def handle(
         self,

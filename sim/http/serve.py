@@ -23,7 +23,6 @@ import yaml
 
 from sim.http.auth import TokenAuth
 from sim.http.driver import SimDriver
-from sim.http.logs import cluster_log_source
 from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.server import HttpApiServer
 from sim.http.tls import make_serving_cert
@@ -147,7 +146,6 @@ def serve(
         port=port,
         auth=auth,
         tls=tls,
-        log_source=cluster_log_source(cluster),
         kubelet_source=cluster_kubelet_source(cluster),
     )
     try:

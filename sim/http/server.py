@@ -59,7 +59,6 @@ class HttpApiServer:
         auth: TokenAuth | None = None,
         bookmark_interval_s: float = DEFAULT_BOOKMARK_INTERVAL_S,
         watch_buffer_events: int = DEFAULT_BUFFER_EVENTS,
-        log_source: Callable[..., Any] | None = None,
         kubelet_source: Callable[[str], Any] | None = None,
         tls: ServingCert | None = None,
     ):
@@ -72,7 +71,7 @@ class HttpApiServer:
         self.auth = auth or TokenAuth()
         self.tls = tls
         self.openapi = OpenApi(self.registry)
-        self.resource = Resource(api, self.openapi.prune_unknown, log_source, kubelet_source)
+        self.resource = Resource(api, self.openapi.prune_unknown, kubelet_source)
         self.watches = WatchHandler(api, driver, bookmark_interval_s, watch_buffer_events)
         self.requests = 0
         self._loop: asyncio.AbstractEventLoop | None = None

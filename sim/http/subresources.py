@@ -6,8 +6,8 @@ pkg/registry/core/namespace/storage/storage.go FinalizeREST,
 pkg/registry/apps/deployment/storage/storage.go ScaleREST,
 pkg/registry/core/pod/storage/eviction.go, pkg/registry/core/pod/rest/log.go,
 pkg/registry/core/node/rest/proxy.go); `PATCH .../scale` is get_scale, patch the Scale,
-update_scale. Logs and the node proxy are read from the node's in-process kubelet (log_source,
-kubelet_source). The request handling around them follows
+update_scale. Logs and the node proxy are read from the node's in-process kubelet
+(kubelet_source). The request handling around them follows
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers (patch.go content types, rest.go query
 parameters). Runs on the simulation thread (sim/http/driver.py).
 """
@@ -21,7 +21,7 @@ from sim.api.errors import bad_request, method_not_allowed, not_found
 from sim.api.kinds import Kind
 from sim.apiserver.patch import PatchError, apply_patch
 from sim.apiserver.server import ApiServer
-from sim.http import nodeproxy
+from sim.http import logs, nodeproxy
 from sim.http.discovery import SUBRESOURCES
 from sim.http.params import (
     Answer,
@@ -37,10 +37,8 @@ from sim.http.requestinfo import RequestInfo
 class Subresources:
     """Translates one subresource request into ApiServer calls (simulation thread only)."""
 
-    def __init__(self, api: ApiServer, log_source: Any = None, kubelet_source: Any = None):
+    def __init__(self, api: ApiServer, kubelet_source: Any = None):
         self.api = api
-        # (pod, container, query) -> list of log lines; None: the pod has no simulated output yet
-        self.log_source = log_source
         # node name -> its in-process kubelet, or None (sim/http/nodeproxy.py)
         self.kubelet_source = kubelet_source
 
@@ -145,7 +143,7 @@ class Subresources:
             container = containers[0]
         elif container not in containers and container not in inits:
             raise bad_request(f"container {container} is not valid for pod {info.name}")
-        lines = None if self.log_source is None else self.log_source(pod, container, query)
+        lines = self._log_lines(pod, container, query)
         if lines is None:
             if not pod["spec"].get("nodeName"):
                 return _text("")
@@ -164,6 +162,24 @@ class Subresources:
         if limit is not None and limit > 0:
             text = text.encode()[:limit].decode(errors="ignore")
         return _text(text)
+
+    def _log_lines(
+        self, pod: Mapping[str, Any], container: str, query: Mapping[str, Any]
+    ) -> list[str] | None:
+        """The container's log lines from its node's in-process kubelet, with sinceSeconds,
+        sinceTime and timestamps applied; None: the pod has no simulated output yet."""
+        node = pod["spec"].get("nodeName") or ""
+        kubelet = self.kubelet_source(node) if self.kubelet_source is not None else None
+        if kubelet is None:
+            return None
+        meta = pod["metadata"]
+        previous = str(query.get("previous", "")).lower() in ("true", "1")
+        lines = logs.container_logs(
+            kubelet, meta.get("namespace", ""), meta["uid"], container, previous=previous
+        )
+        if lines is None:
+            return None
+        return logs.render(lines, query, self.api.clock.now, self.api.clock.seconds_of)
 
 
 def _text(text: str) -> Answer:

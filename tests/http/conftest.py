@@ -18,7 +18,6 @@ import pytest
 
 from sim import Cluster
 from sim.http import HttpApiServer, SimDriver, TokenAuth, write_kubeconfig
-from sim.http.logs import cluster_log_source
 from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.tls import make_serving_cert
 from sim.scenario.model import NodePool
@@ -78,7 +77,6 @@ def start_served(
         tls = make_serving_cert()
     if viewer:
         auth.add(viewer, "viewer", read_only=True)
-    server_kw.setdefault("log_source", cluster_log_source(cluster))
     server_kw.setdefault("kubelet_source", cluster_kubelet_source(cluster))
     server = HttpApiServer(cluster.api, driver, port=0, auth=auth, tls=tls, **server_kw).start()
     path = tmp_path / "kubeconfig"
