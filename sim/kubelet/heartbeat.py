@@ -53,7 +53,6 @@ class NodeHeartbeat:
         self.clock = fleet.cluster.clock
         self.kubelets: dict[str, Kubelet] = {}
         self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
-        self.renewals = 0
         self.reporting: dict[str, Kubelet] = {}  # kubelets whose status heartbeat it renews
         self._unrenewed: dict[str, Kubelet] = {}  # kubelets that renew through their client
         self._lease_kind = REGISTRY.resolve("leases")
@@ -295,7 +294,6 @@ class NodeHeartbeat:
         lease["spec"]["renewTime"] = self.clock.micro_timestamp()
         ev = kl.client.update("leases", lease, namespace=LEASE_NAMESPACE)
         gen = kl.generation
-        self.renewals += 1
 
         def done(event: Any) -> None:
             kl.lease_busy = False
@@ -325,7 +323,6 @@ class NodeHeartbeat:
                 lease = yield kl.client.create(
                     "leases", self._lease_object(kl), namespace=LEASE_NAMESPACE
                 )
-            self.renewals += 1
             if kl.generation == gen:
                 kl.lease = lease
                 if kl.reaches_api_server():
