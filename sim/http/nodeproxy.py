@@ -153,7 +153,4 @@ def connect(
     if not kubelet.alive or port not in (kubelet_port, str(READ_ONLY_PORT)):
         raise _unreachable(host, port, "connect: connection refused")
     clean = posixpath.normpath("/" + path).lstrip("/")  # path.Join in proxy.go Connect
-    try:
-        return kubelet_get(kubelet, clean, query)
-    except ConnectionError:  # the kubelet went down under us: the same as a refused dial
-        raise _unreachable(host, port, "connect: connection refused") from None
+    return kubelet_get(kubelet, clean, query)  # up and reachable: checked just above
