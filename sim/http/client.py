@@ -23,21 +23,9 @@ import simpy
 from sim.api.errors import ApiError, status_dict
 from sim.api.frozen import freeze
 from sim.api.kinds import REGISTRY, Kind, KindRegistry
-from sim.http.clientwatch import RECONNECT_BACKOFF_S, WATCH_TIMEOUT_S, HttpWatchStream
+from sim.http.clientwatch import HttpWatchStream
 from sim.http.driver import SimDriver
 from sim.http.transport import JSON, Transport, api_error
-
-# the names this module has always offered (sim/http/remote.py, tests), now defined beside it
-__all__ = [
-    "JSON",
-    "RECONNECT_BACKOFF_S",
-    "STRATEGIC",
-    "WATCH_TIMEOUT_S",
-    "HttpClient",
-    "HttpWatchStream",
-    "Transport",
-    "api_error",
-]
 
 STRATEGIC = "application/strategic-merge-patch+json"
 

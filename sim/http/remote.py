@@ -32,9 +32,10 @@ import orjson
 
 from sim.client.informer import SharedInformerFactory
 from sim.core import Clock, RandomStreams, TraceRecorder
-from sim.http.client import HttpClient, Transport
+from sim.http.client import HttpClient
 from sim.http.driver import SimDriver
 from sim.http.server import CLOCK_PATH
+from sim.http.transport import Transport
 
 __all__ = ["DEFAULT_ORDINAL", "RemoteCluster", "fetch_clock", "main"]
 

@@ -34,29 +34,8 @@ from sim.http.params import (
     query_int,
     success_status,
 )
-from sim.http.requestinfo import (
-    NAMESPACE_SUBRESOURCES,
-    RequestInfo,
-    parse_resource_path,
-    resolve_kind,
-)
+from sim.http.requestinfo import RequestInfo
 from sim.http.subresources import Subresources
-
-# the names this module has always offered (sim/http/server.py, tests), now defined beside it
-__all__ = [
-    "NAMESPACE_SUBRESOURCES",
-    "PATCH_TYPES",
-    "Answer",
-    "RequestInfo",
-    "Resource",
-    "dry_run_of",
-    "field_validation_of",
-    "parse_resource_path",
-    "query_bool",
-    "query_int",
-    "resolve_kind",
-    "success_status",
-]
 
 
 class Resource:

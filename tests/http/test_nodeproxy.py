@@ -15,7 +15,7 @@ import requests
 
 from sim import Cluster
 from sim.http.nodeproxy import cluster_kubelet_source
-from sim.http.routes import RequestInfo, parse_resource_path
+from sim.http.requestinfo import RequestInfo, parse_resource_path
 from tests.conftest import pod
 from tests.http.conftest import POOL, Served, needs_kubectl, start_served, stop_served
 

@@ -13,7 +13,7 @@ from sim.api.kinds import REGISTRY
 from sim.http import protobuf
 from sim.http.negotiate import Target, negotiate
 from sim.http.openapi import OpenApi
-from sim.http.routes import RequestInfo, parse_resource_path
+from sim.http.requestinfo import RequestInfo, parse_resource_path
 from tests.conftest import deployment, pod
 from tests.http.conftest import Served
 
