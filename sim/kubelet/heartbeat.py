@@ -140,15 +140,18 @@ class NodeHeartbeat:
     def _network_changed(self) -> None:
         """A partition breaks the connections of the nodes it separates (their watches end)
         and stops their standing renewals."""
-        network = self.fleet.cluster.network
-        reach = network.topology.connected_to("control-plane")
-        topology = network.topology
-        for each in self.kubelets.values():  # connections across the new cut break
-            if each.name not in reach and topology.has(each.name):
-                cut = getattr(each.client, "cut", None)
-                if cut is not None:
-                    cut()
-        names = sorted({*self.standing, *self.reporting} - reach)
+        topology = self.fleet.cluster.network.topology
+        running = {*self.standing, *self.reporting}
+        if topology.is_whole:  # (nodes joining) nothing is cut: every node in it reaches us
+            names = sorted(n for n in running if not topology.has(n))
+        else:
+            reach = topology.connected_to("control-plane")
+            for each in self.kubelets.values():  # connections across the new cut break
+                if each.name not in reach and topology.has(each.name):
+                    cut = getattr(each.client, "cut", None)
+                    if cut is not None:
+                        cut()
+            names = sorted(running - reach)
         for name in names:
             kl = self.standing.get(name) or self.reporting.get(name)
             if kl is not None:
