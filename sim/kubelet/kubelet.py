@@ -234,7 +234,7 @@ class Kubelet:
             pool_labels=self.pool.labels,
             taints=self.pool.taints,
         )
-        node["status"] = self._status(None)
+        node["status"] = node_status_of(self, None)
         try:
             self.node_obj = yield self.client.create("nodes", node)
             self.trace("register", f"node/{self.name}", "created")
@@ -271,10 +271,6 @@ class Kubelet:
             cidr = fallback_pod_cidr(self.ordinal)
         if cidr:
             self.host.update_runtime_config(cidr)
-
-    def _status(self, previous: Any) -> dict[str, Any]:
-        """The status setters (nodestatus.NodeAddress, MachineInfo, VersionInfo, ...)."""
-        return node_status_of(self, previous)
 
     def _reported_status(self) -> Any:
         """The status the API server holds, as this kubelet last saw it (the patch's base)."""
@@ -315,9 +311,8 @@ class Kubelet:
         """syncNodeStatus: post when changed or the report frequency has passed."""
         if not self.alive or not self.registered or self.status_busy:
             return
-        node = self.node_object()
-        previous = (node or {}).get("status") if self.last_status is None else self.last_status
-        status = self._status(previous)
+        previous = self._reported_status() if self.last_status is None else self.last_status
+        status = node_status_of(self, previous)  # the setters (nodestatus.NodeAddress, ...)
         due = self._report_due()
         self.status_dirty = False
         if not due and not status_changed(self.last_status, status):

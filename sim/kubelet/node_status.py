@@ -260,7 +260,7 @@ def node_status_of(kl: Kubelet, previous: Any) -> dict[str, Any]:
             {"type": "InternalIP", "address": kl.node_ip},
             {"type": "Hostname", "address": kl.name},
         ],
-        "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+        "daemonEndpoints": {"kubeletEndpoint": {"Port": KUBELET_PORT}},
         "nodeInfo": {
             "machineID": kl.machine_id,
             "systemUUID": kl.system_uuid,
@@ -282,10 +282,8 @@ def node_status_of(kl: Kubelet, previous: Any) -> dict[str, Any]:
 
 def memory_pressure(kl: Kubelet) -> bool:
     """evictionHard memory.available<100Mi against the containers' working sets."""
-    from sim.api.quantity import memory_bytes
-
     cap = memory_bytes(kl.capacity.get("memory", "0"))
     if cap <= 0:
         return False
     used = sum(s.memory_working_set_bytes for s in kl.host.list_container_stats())
-    return cap - used < 100 * 1024 * 1024
+    return cap - used < EVICTION_HARD_MEMORY_BYTES

@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any
 from runtime_adapters.cri import CriError
 from sim.api.errors import ApiError
 from sim.kubelet.admission import admit
-from sim.kubelet.pod_containers import MIN_GRACE_S, PodContainers
+from sim.kubelet.pod_containers import PodContainers
 from sim.kubelet.pod_status import ContainerRecord, get_phase
 from sim.kubelet.worker_base import (
-    CONTAINER_NAME_LABEL,
     ERROR_RESYNC_S,
     POD_UID_LABEL,
     RESTART_COUNT_ANNOTATION,
@@ -47,14 +46,7 @@ from sim.kubelet.worker_base import (
 if TYPE_CHECKING:
     from sim.kubelet.kubelet import Kubelet
 
-__all__ = [
-    "CONTAINER_NAME_LABEL",
-    "ERROR_RESYNC_S",
-    "MIN_GRACE_S",
-    "POD_UID_LABEL",
-    "RESTART_COUNT_ANNOTATION",
-    "PodWorker",
-]
+__all__ = ["PodWorker"]
 
 
 class PodWorker(PodContainers):
