@@ -30,7 +30,6 @@ SHOWN_KINDS = (
     "ConfigMap",
     "PriorityClass",
 )
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 def kubectl_error(e: ApiError) -> str:
@@ -60,6 +59,7 @@ def main() -> None:
 def _print_state(cluster: Any, out: IO[str]) -> None:
     from sim.api.kinds import REGISTRY
     from sim.api.printers import render
+    from sim.cluster import SYSTEM_NAMESPACES
 
     for kind_name in SHOWN_KINDS:
         kind = REGISTRY.resolve(kind_name)
