@@ -50,7 +50,7 @@ ListAll = Callable[[str], list[Any]]
 
 class AdmissionPlugin(Protocol):
     """A plugin may also have `kinds`, a tuple of the kinds (Kind.kind) it acts on: the server
-    then skips calling it for a create of any other kind (see plugins_for)."""
+    then skips calling it for a create, update or delete of any other kind (plugins_for)."""
 
     name: str
 

@@ -269,13 +269,7 @@ class ApiCore:
             k.prepare_for_create(new)
         name = meta.get("name") or ""
         attrs = Attributes("CREATE", k, ns, name, new, None)
-        # run_admission, inline, with the plugins that act on this kind (worked out again when
-        # the chain has changed since)
-        chain = self.admission
-        admitting = self._admitting.get(k.kind)
-        if admitting is None or admitting[0] != chain:
-            admitting = self._admitting[k.kind] = (list(chain), plugins_for(chain, k.kind))
-        for plugin in admitting[1]:
+        for plugin in self._admission_for(k):  # run_admission, inline
             plugin.admit(attrs, self._lookup, self._list_all)
         self._validate(k, new, None)
         key = object_key(k, ns, name)
@@ -290,6 +284,15 @@ class ApiCore:
         if self._observers:
             self._notify("create", k, stored)
         return stored
+
+    def _admission_for(self, k: Kind) -> list[AdmissionPlugin]:
+        """The admission chain's plugins that act on kind `k` (plugins_for), worked out again
+        when the chain has changed since."""
+        chain = self.admission
+        admitting = self._admitting.get(k.kind)
+        if admitting is None or admitting[0] != chain:
+            admitting = self._admitting[k.kind] = (list(chain), plugins_for(chain, k.kind))
+        return admitting[1]
 
     def _validate(self, kind: Kind, new: dict[str, Any], old: Any) -> None:
         errs: list[FieldError] = validate_object_meta(

@@ -50,7 +50,7 @@ class ApiDeletes(ApiUpdates):
         if propagation_policy not in (None, "", "Orphan", "Foreground", "Background"):
             raise bad_request(f"propagationPolicy {propagation_policy} is not supported")
         run_admission(
-            self.admission,
+            self._admission_for(k),
             Attributes("DELETE", k, ns, name, None, old),
             self._lookup,
             self._list_all,

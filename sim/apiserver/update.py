@@ -110,7 +110,7 @@ class ApiUpdates(ApiCore):
             if k.spec_generation and new.get("spec") != old.get("spec"):
                 meta["generation"] = int(old["metadata"].get("generation", 1)) + 1
             run_admission(
-                self.admission,
+                self._admission_for(k),
                 Attributes("UPDATE", k, ns, name, new, old),
                 self._lookup,
                 self._list_all,
