@@ -332,12 +332,9 @@ class ApiCore:
             obj[section] = orjson.loads(done)
 
     def _validate_kind(self, kind: Kind, new: dict[str, Any]) -> builtins.list[FieldError]:
-        """kind.validate, memoized by the kind's `validation_key` (the bytes of every field the
-        validator reads), so that replicas stamped from one template are validated once."""
-        key_fn = kind.extra.get("validation_key")
-        if key_fn is None:
-            return kind.validate(new)
-        key = (kind.kind, key_fn(new))
+        """kind.validate for a kind with a `validation_key` (the bytes of every field the
+        validator reads), memoized by it: replicas stamped from one template are validated once."""
+        key = (kind.kind, kind.extra["validation_key"](new))
         errs = self._validation_memo.get(key)
         if errs is None:
             errs = kind.validate(new)

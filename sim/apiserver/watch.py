@@ -98,7 +98,7 @@ class ApiWatch:
 
     def deliver(self, cur: Any, prev: Any, events: _Events) -> None:
         """Turn one change into at most one event for this watch."""
-        if self.namespace is None and self.labels is None and self.fields is None:
+        if self.unfiltered:
             self.send(events.modified() if prev is not None else events.added())
             return
         cur_ok = self.matches(cur)

@@ -123,11 +123,7 @@ class MemoryStore:
 
     def get(self, key: str, revision: int | None = None) -> KeyValue | None:
         if revision is None:  # the current revision: the newest version
-            versions = self._history.get(key)
-            if not versions:
-                return None
-            latest = versions[-1]
-            return None if latest.value is None else latest
+            return self._live(key)
         rev = self._check_revision(revision)
         return self._at(key, rev)
 
@@ -222,10 +218,7 @@ class MemoryStore:
     def swap(self, key: str, value: Any, expect_mod: int | None = None) -> KeyValue | None:
         """txn([Compare(key, "mod", "=", expect_mod)], [Put(key, value)]) without the general
         machinery: the new version, or None if the compare failed (no compare if None)."""
-        versions = self._history.get(key)
-        prev = versions[-1] if versions else None
-        if prev is not None and prev.value is None:
-            prev = None
+        prev = self._live(key)
         if expect_mod is not None and (0 if prev is None else prev.mod_revision) != expect_mod:
             return None
         if value is None:

@@ -85,8 +85,6 @@ def validate_pod_binding(binding: Mapping[str, Any]) -> Errs:
     """ValidatePodBinding, for the binding subresource."""
     target = _map(binding.get("target"))
     kind = target.get("kind") or ""
-    if (not kind or kind == "Node") and target.get("name"):
-        return []
     errs: Errs = []
     if kind and kind != "Node":
         errs.append(not_supported("target.kind", kind, ("Node", "<empty>")))
