@@ -92,18 +92,7 @@ class ApiServer(ApiDeletes):
             new_meta["annotations"] = ann
         status = new["status"] = dict(pod.get("status") or {})
         conditions = status["conditions"] = list(status.get("conditions") or ())
-        now = self.clock.timestamp(self.clock.env.now)  # clock.timestamp() of the current time
-        if conditions:
-            _set_condition(conditions, "PodScheduled", "True", now)
-        else:  # _set_condition of a pod without conditions
-            conditions.append(
-                {
-                    "type": "PodScheduled",
-                    "status": "True",
-                    "lastProbeTime": None,
-                    "lastTransitionTime": now,
-                }
-            )
+        _set_condition(conditions, "PodScheduled", "True", self.clock.timestamp())
         if dry_run:
             return freeze(new)
         stored = self._commit(kv.key, new, kv.mod_revision)
