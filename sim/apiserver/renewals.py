@@ -80,7 +80,6 @@ class StandingRenewal:
         "key",
         "kind",
         "namespace",
-        "name",
         "user",
         "period_s",
         "phase_s",
@@ -94,7 +93,6 @@ class StandingRenewal:
         key: str,
         kind: Kind,
         namespace: str | None,
-        name: str,
         user: str,
         period_s: float,
         phase_s: float,
@@ -104,7 +102,6 @@ class StandingRenewal:
         self.key = key
         self.kind = kind
         self.namespace = namespace
-        self.name = name
         self.user = user
         self.period_s = period_s
         self.phase_s = phase_s
@@ -136,7 +133,6 @@ class Renewals:
         self._kinds: dict[str, int] = {}  # group_resource -> standing count
         self._store_watches: dict[str, Any] = {}
         self._eager: dict[str, Any] = {}  # group_resource -> running eager process
-        self._ts_cache: dict[bool, tuple[float, str]] = {True: (-1.0, ""), False: (-1.0, "")}
         self.written = 0  # renewals materialised (for benchmarks)
 
     # -- registration ----------------------------------------------------------------------------
@@ -158,7 +154,7 @@ class Renewals:
         now = self.clock.now
         if key in self.by_key:
             self._forget(key)
-        entry = StandingRenewal(key, kind, namespace, name, user, period_s, phase_s, now, stamp)
+        entry = StandingRenewal(key, kind, namespace, user, period_s, phase_s, now, stamp)
         self.by_key[key] = entry
         if on_lost is not None:
             self._on_lost[key] = on_lost
@@ -212,11 +208,7 @@ class Renewals:
         return self._format(t, entry.stamp.micro)
 
     def _format(self, t: float, micro: bool) -> str:
-        cached = self._ts_cache[micro]
-        if cached[0] != t:
-            ts = self.clock.micro_timestamp(t) if micro else self.clock.timestamp(t)
-            cached = self._ts_cache[micro] = (t, ts)
-        return cached[1]
+        return self.clock.micro_timestamp(t) if micro else self.clock.timestamp(t)
 
     def supersede(self, key: str) -> None:
         """The owner writes the object itself now (with a fresh stamp): the renewals due so far

@@ -44,6 +44,7 @@ class Clock:
         self.epoch = epoch
         self._epoch_s = _parse_epoch(epoch)
         self._ts_cache: tuple[int, str] = (-1, "")
+        self._micro_ts_cache: tuple[int, str] = (-1, "")
         self.env: simpy.Environment
         if realtime:
             self.env = simpy.rt.RealtimeEnvironment(factor=1.0 / speed, strict=False)
@@ -91,8 +92,11 @@ class Clock:
         """RFC 3339 with microseconds, as metav1.MicroTime (Lease renewTime, Event eventTime)."""
         t = self.now if at_s is None else at_s
         micros = round(t * 1_000_000)
-        instant = _dt.datetime.fromtimestamp(self._epoch_s + micros // 1_000_000, tz=_dt.UTC)
-        return instant.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros % 1_000_000:06d}Z"
+        if micros != self._micro_ts_cache[0]:
+            instant = _dt.datetime.fromtimestamp(self._epoch_s + micros // 1_000_000, tz=_dt.UTC)
+            text = instant.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros % 1_000_000:06d}Z"
+            self._micro_ts_cache = (micros, text)
+        return self._micro_ts_cache[1]
 
     def seconds_of(self, timestamp: str) -> float:
         """The simulated instant of an RFC 3339 timestamp (inverse of `timestamp`)."""
