@@ -47,15 +47,13 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
     cache). An OrderedDict: a plain dict's first entry is found by skipping every deleted
     one before it, which grows costly once the bound is reached."""
 
-    def remember(self, key: Any, value: Any) -> None:
-        """Store `value` as the newest entry of `key`."""
+    def refresh(self, key: Any, value: Any) -> None:
+        """Store `value` as the newest entry of `key`, a key already in the cache."""
         self[key] = value
         self.move_to_end(key)
-        if len(self) > MAX_CACHE_ENTRIES:
-            self.popitem(last=False)
 
     def add(self, key: Any, value: Any) -> None:
-        """remember() of a key not in the cache (it is the newest already)."""
+        """Store `value` under `key`, a key not in the cache (it is the newest already)."""
         self[key] = value
         if len(self) > MAX_CACHE_ENTRIES:
             self.popitem(last=False)
@@ -146,7 +144,7 @@ class EventRecorder:
     def _bump(self, full_key: tuple[Any, ...], seen: Any, message: str, ts: str) -> None:
         """The same event again: count it on the Event already written (a patch)."""
         name, namespace, count, first = seen
-        self._seen.remember(full_key, (name, namespace, count + 1, first))
+        self._seen.refresh(full_key, (name, namespace, count + 1, first))
         patch = {"count": count + 1, "lastTimestamp": ts, "message": message}
         self._watch(
             self.client.patch(
@@ -168,8 +166,7 @@ class EventRecorder:
             similar.add(key, (messages, now))
         else:
             messages = {} if now - entry[1] > AGGREGATE_INTERVAL_S else entry[0]
-            similar[key] = (messages, now)
-            similar.move_to_end(key)
+            similar.refresh(key, (messages, now))
         messages[message] = None
         if len(messages) < MAX_SIMILAR_EVENTS:
             return message, (key, message)
