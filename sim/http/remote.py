@@ -72,7 +72,7 @@ class RemoteCluster:
             self.clock.run(until=float(info["now"]))  # nothing is scheduled yet: instant
         self.driver = SimDriver(self.clock, realtime=True, speed=speed)
         self.streams = RandomStreams(self.seed)
-        self.trace = TraceRecorder(lambda: self.clock.now, keep=keep_trace)
+        self.trace = TraceRecorder(self.clock, keep=keep_trace)
         self.network: Any = None  # no network model: every node reaches the API server
         self.clients: list[HttpClient] = []
         self.informers = SharedInformerFactory(self.client("informers"), self.clock)
