@@ -64,9 +64,7 @@ class EventHandlers:
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
-        meta = new["metadata"]
-        cached = self.snapshot.pods.get(f"{meta.get('namespace') or 'default'}/{meta['name']}")
-        info = PodInfo(new, cached[1] if cached is not None else None)
+        info = PodInfo(new)
         if info.node_name:
             if self._terminal(new):
                 self._pod_delete(new)

@@ -311,15 +311,13 @@ class PodInfo:
         "creation",
     )
 
-    def __init__(self, pod: Mapping[str, Any], prev: PodInfo | None = None):
-        """`prev`, a known PodInfo of this pod: when it has every field the shape reads as
-        the very same (frozen, shared) value, its shape is reused (after a binding)."""
+    def __init__(self, pod: Mapping[str, Any]):
         meta = _map(pod.get("metadata"))
         spec = _map(pod.get("spec"))
         self.pod = pod
         self.name = name = str(meta.get("name", ""))
         self.namespace = namespace = str(meta.get("namespace") or "default")
-        self.key = key = f"{namespace}/{name}"
+        self.key = f"{namespace}/{name}"
         self.uid = str(meta.get("uid", ""))
         self.labels: Mapping[str, str] = _map(meta.get("labels"))
         self.priority = int(spec.get("priority") or 0)
@@ -328,12 +326,7 @@ class PodInfo:
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
         values = tuple(map(spec.get, _SHAPE_FIELDS))
-        if prev is not None and prev.key == key:
-            old_spec = _map(prev.pod.get("spec"))
-            if all(map(is_, values, map(old_spec.get, _SHAPE_FIELDS))):
-                self.shape: PodShape = prev.shape
-                return
-        self.shape = _shape(spec, namespace, values)  # shape_of(pod), inline
+        self.shape: PodShape = _shape(spec, namespace, values)  # shape_of(pod), inline
 
     def on_node(self, node_name: str) -> PodInfo:
         """The same pod assumed on `node_name` (the scheduler cache's assumed copy)."""
