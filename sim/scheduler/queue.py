@@ -48,7 +48,6 @@ class QueuedPodInfo:
         "seq",
         "less",
         "unschedulable_since",
-        "key",
     )
 
     def __init__(self, pod: PodInfo, now: float, less: Callable[[Any, Any], bool]):
@@ -62,12 +61,9 @@ class QueuedPodInfo:
         self.seq = 0
         self.less = less
         self.unschedulable_since = now
-        self.key: tuple[Any, ...] | None = None  # QueueSort's sort_key plus seq, when it has one
 
     def __lt__(self, other: QueuedPodInfo) -> bool:
-        key, other_key = self.key, other.key
-        if key is not None and other_key is not None:
-            return key < other_key
+        """QueueSort's less, then queue order (a heap of QueueSort plugins without sort_key)."""
         if self.less(self, other):
             return True
         if self.less(other, self):
@@ -131,11 +127,9 @@ class SchedulingQueue:
         seq = q.seq = self._seq
         sort_key = self._sort_key
         if sort_key is None:
-            q.key = None
             heapq.heappush(self._active, (q,))
-        else:
-            key = q.key = (*sort_key(q), seq)
-            heapq.heappush(self._active, (*key, q))
+        else:  # (QueueSort's sort_key, seq, q): seq is unique, so q is never compared
+            heapq.heappush(self._active, (*sort_key(q), seq, q))
         self._where[q.pod.key] = "active"
         if self._getters:
             self._wake()
