@@ -144,11 +144,9 @@ class Framework(FrameworkImpl):
             feasible, processed, window = found
         else:
             rotated = np.concatenate([cands[start:], cands[:start]]) if start else cands
-            feasible, processed, full_diag = self.find_nodes_that_pass_filters(
+            feasible, processed, diag = self.find_nodes_that_pass_filters(
                 state, pod, snap, rotated, want
             )
-            assert full_diag is not None
-            diag = full_diag
             if len(feasible) == 0:
                 return ScheduleResult(None, 0, n, processed, diag, state=state)
         if len(feasible) == 1:
@@ -189,8 +187,8 @@ class Framework(FrameworkImpl):
     ) -> tuple[np.ndarray, int, Diagnosis | None]:
         """findNodesThatPassFilters: the first `want` feasible nodes in rotated order. Filters
         run on chunks (a little more than `want` nodes, then doubling), so a large cluster
-        pays for the nodes upstream's loop would visit, not for all of them; when nothing
-        fits, every node is filtered for the diagnosis (unless not `diagnose`)."""
+        pays for the nodes upstream's loop would visit, not for all of them. Only when nothing
+        fits is there a diagnosis (every node filtered for it), unless not `diagnose`."""
         n = len(rotated)
         parts: list[np.ndarray] = []
         found = 0
@@ -215,24 +213,11 @@ class Framework(FrameworkImpl):
             pos += len(sub)
             size *= 2
         feasible = np.concatenate(parts) if parts else rotated[:0]
-        if not diagnose:
+        if not diagnose or found:
             return feasible, processed, None
-        if diag is None and found == 0:
-            diag, _ = self.filter_slots(state, pod, snap, rotated)
         if diag is None:
-            diag = _empty_diagnosis(snap, rotated)
+            diag, _ = self.filter_slots(state, pod, snap, rotated)
         return feasible, processed, diag
-
-
-_NONE_I8 = np.zeros(0, np.int8)
-_NONE_I32 = np.zeros(0, np.int32)
-_NONE_I8.flags.writeable = False
-_NONE_I32.flags.writeable = False
-
-
-def _empty_diagnosis(snap: Snapshot, slots: np.ndarray) -> Diagnosis:
-    """The diagnosis of a cycle that found nodes without filtering all of them."""
-    return Diagnosis(snap, slots[:0], _NONE_I8, _NONE_I32, _NONE_I32, [], [], snap.num_nodes)
 
 
 def plugin_status_codes() -> tuple[str, ...]:
