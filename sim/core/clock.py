@@ -22,7 +22,8 @@ import simpy.rt
 DEFAULT_EPOCH = "2025-01-01T00:00:00Z"
 
 
-def _parse_epoch(text: str) -> float:
+def epoch_seconds(text: str) -> float:
+    """Epoch seconds of an RFC 3339 time (a time without a zone is UTC)."""
     value = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.UTC)
@@ -42,7 +43,7 @@ class Clock:
         self.realtime = realtime
         self.speed = speed
         self.epoch = epoch
-        self._epoch_s = _parse_epoch(epoch)
+        self._epoch_s = epoch_seconds(epoch)
         self._ts_cache: tuple[int, str] = (-1, "")
         self._micro_ts_cache: tuple[int, str] = (-1, "")
         self.env: simpy.Environment
@@ -100,4 +101,4 @@ class Clock:
 
     def seconds_of(self, timestamp: str) -> float:
         """The simulated instant of an RFC 3339 timestamp (inverse of `timestamp`)."""
-        return _parse_epoch(timestamp) - self._epoch_s
+        return epoch_seconds(timestamp) - self._epoch_s

@@ -13,7 +13,6 @@ enabled) is dry-run and its nominated node and victims are reported.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 
 import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
+from sim.core.clock import epoch_seconds
 from sim.scheduler.config import parse_configuration
 from sim.scheduler.framework import Framework, num_feasible_nodes_to_find
 from sim.scheduler.interface import CycleState
@@ -101,12 +101,9 @@ class _Handle:
     client = None
     preemption_rng = None
 
-    @staticmethod
-    def seconds_of(timestamp: str) -> float:
-        """Epoch seconds of an RFC 3339 time, so preemption orders victims by status.startTime
-        (util.GetPodStartTime) in explain as in the running scheduler."""
-        value = _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-        return (value if value.tzinfo else value.replace(tzinfo=_dt.UTC)).timestamp()
+    # preemption orders victims by status.startTime (util.GetPodStartTime) in explain as in
+    # the running scheduler
+    seconds_of = staticmethod(epoch_seconds)
 
 
 def build_snapshot(
