@@ -60,7 +60,7 @@ class EventHandlers:
     def _cache_assigned(self, info: PodInfo) -> None:
         key = info.key
         self.assumed.pop(key, None)  # confirmed: the informer's copy replaces the assumed one
-        self.queue.assigned(key)
+        self.queue.forget(key)
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
@@ -89,10 +89,7 @@ class EventHandlers:
         if self.snapshot.remove_pod(key) is not None:
             self.assumed.pop(key, None)
             self.queue.move_all("Pod/Delete")
-        if self.queue.where(key) != "flight":
-            self.queue.delete(key)
-        else:
-            self.queue.remove_nomination(key)
+        self.queue.forget(key)
 
     def _ns_event(self, ns: Any, deleted: bool) -> None:
         name = ns["metadata"]["name"]

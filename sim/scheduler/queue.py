@@ -220,9 +220,9 @@ class SchedulingQueue:
             heapq.heapify(active)
         # backoff entries are dropped lazily when popped
 
-    def assigned(self, key: str) -> None:
-        """The informer saw the pod assigned to a node: out of every queue (unless it is in
-        flight: its binding cycle finishes it) and out of the nominator."""
+    def forget(self, key: str) -> None:
+        """The informer saw the pod assigned to a node, or deleted: out of every queue (unless
+        it is in flight: its binding cycle finishes it) and out of the nominator."""
         where = self._where.get(key)
         if where is not None and where != "flight":
             self.delete(key)  # removes the nomination too
