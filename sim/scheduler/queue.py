@@ -238,8 +238,10 @@ class SchedulingQueue:
 
     def try_pop(self) -> QueuedPodInfo | None:
         """The next QueuedPodInfo now, without an event, when none is waiting in `pop`."""
-        if self._getters:
-            return None
+        return None if self._getters else self._pop_active()
+
+    def _pop_active(self) -> QueuedPodInfo | None:
+        """The next pod of activeQ, taken; entries of pods no longer active are dropped."""
         active = self._active
         where = self._where
         while active:
@@ -257,11 +259,11 @@ class SchedulingQueue:
         return q
 
     def _wake(self) -> None:
-        while self._getters and self._active:
-            q = heapq.heappop(self._active)[-1]
-            if self._where.get(q.pod.key) != "active":
-                continue
-            self._getters.popleft().succeed(self._take(q))
+        while self._getters:
+            q = self._pop_active()
+            if q is None:
+                return
+            self._getters.popleft().succeed(q)
 
     def done(self, key: str) -> None:
         """The pod left the scheduler (bound, or deleted while in flight)."""

@@ -207,9 +207,8 @@ class Scheduler(EventHandlers, BindingCycle):
 
     def _nominated_overlay(self, pod: PodInfo) -> Any:
         """Requests of pods nominated to nodes with at least this pod's priority (the
-        'with nominated pods' pass of RunFilterPluginsWithNominatedPods, for resources)."""
-        if not self.queue.nominated:
-            return None
+        'with nominated pods' pass of RunFilterPluginsWithNominatedPods, for resources);
+        called only while the queue holds nominations."""
         snap = self.snapshot
         extra_req = None
         extra_pods = None

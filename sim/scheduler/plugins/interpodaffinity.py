@@ -82,15 +82,14 @@ class InterPodAffinity(Plugin):
         self, state: CycleState, pod: PodInfo, snap: Snapshot
     ) -> tuple[None, Status | None]:
         sh = pod.shape
-        if not snap.terms["required_anti"] and not sh.required_affinity:
-            if not sh.required_anti_affinity:
-                return None, SKIP_STATUS  # nothing below could apply: skip without the work
-        ns_labels = snap.namespaces.get(pod.namespace)
-        existing = [
-            tc
-            for tc in snap.term_counts("required_anti")
-            if tc.term.matches(pod.namespace, pod.labels, ns_labels)
-        ]
+        existing = []
+        if snap.terms["required_anti"]:  # some existing pod has a required anti-affinity term
+            ns_labels = snap.namespaces.get(pod.namespace)
+            existing = [
+                tc
+                for tc in snap.term_counts("required_anti")
+                if tc.term.matches(pod.namespace, pod.labels, ns_labels)
+            ]
         if not existing and not sh.required_affinity and not sh.required_anti_affinity:
             return None, SKIP_STATUS
         aff = self._resolve(snap, sh.required_affinity)

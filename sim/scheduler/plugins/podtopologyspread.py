@@ -123,8 +123,6 @@ class PodTopologySpread(Plugin):
                 self._defaults[action] = base  # the same for every pod
         if not base:
             return []
-        if not snap.services and not (pod.pod.get("metadata") or {}).get("ownerReferences"):
-            return []  # default_selector would be empty: no Service and no controller
         selector = default_selector(pod, snap)
         if selector.empty():
             return []
@@ -291,6 +289,9 @@ class PodTopologySpread(Plugin):
 def default_selector(pod: PodInfo, snap: Snapshot) -> Selector:
     """helper.DefaultSelector: the merged selectors of Services selecting the pod, plus the
     selector of its controlling ReplicaSet."""
+    owners = (pod.pod.get("metadata") or {}).get("ownerReferences")
+    if not snap.services and not owners:
+        return EVERYTHING  # no Service and no controller: nothing to merge
     merged: dict[str, str] = {}
     for svc in snap.services:
         if (svc.get("metadata") or {}).get("namespace", "default") != pod.namespace:
@@ -301,7 +302,7 @@ def default_selector(pod: PodInfo, snap: Snapshot) -> Selector:
         if selector_from_set(sel).matches(pod.labels):
             merged.update(sel)
     selector = selector_from_set(merged) if merged else EVERYTHING
-    for ref in (pod.pod.get("metadata") or {}).get("ownerReferences") or ():
+    for ref in owners or ():
         if not ref.get("controller"):
             continue
         if ref.get("kind") == "ReplicaSet" and str(ref.get("apiVersion", "")).startswith("apps/"):
