@@ -29,37 +29,18 @@ WARM = 200
 
 def child(nodes: int, measured: int, events: bool) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
-    from scheduler import basic  # the benchmark's own pod template
+    from scheduler import WORKLOADS, with_initial_pods  # the benchmark's own set-up
 
-    from sim import Cluster
-    from sim.scenario.model import NodePool
-    from sim.scheduler import install
-
-    pool = NodePool("node", nodes, {"cpu": "4", "memory": "32Gi", "pods": "110"})
-    c = Cluster(
-        seed=1,
-        node_pools=[pool],
-        keep_trace=False,
-        controller_manager=False,
-        scheduler=False,
-        kubelet=False,
-        network=False,
-    )
-    sched = install(c, None, record_events=events)
-    for i in range(1000):
-        c.api.create("pods", basic(i, False))
-    t = 0.0
-    while sched.scheduled < 1000:
-        t += 5
-        c.run(t)
+    make, initial, _, _ = WORKLOADS["SchedulingBasic"]
+    c, sched, t = with_initial_pods("SchedulingBasic", nodes, record_events=events)
     for i in range(measured + WARM):
-        c.api.create("pods", basic(i, True))
-    while sched.scheduled < 1000 + WARM:
+        c.api.create("pods", make(i, True))
+    while sched.scheduled < initial + WARM:
         t += 0.05
         c.run(t)
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)
-    while sched.scheduled < 1000 + WARM + measured:
+    while sched.scheduled < initial + WARM + measured:
         t += 5
         c.run(t)
     subprocess.run(["callgrind_control", "-i", "off", pid], check=True, capture_output=True)

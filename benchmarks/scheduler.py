@@ -116,10 +116,12 @@ def _check_progress(name: str, nodes: int, scheduled: int, want: int, t: float) 
         )
 
 
-def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, int]:
-    make, initial, measured, zoned = WORKLOADS[name]
-    if measured_override:
-        measured = measured_override
+def with_initial_pods(
+    name: str, nodes: int, *, record_events: bool = True
+) -> tuple[Cluster, Any, float]:
+    """The workload's nodes and scheduler with its initial pods all bound: (the cluster, the
+    scheduler, the simulated time reached)."""
+    make, initial, _, zoned = WORKLOADS[name]
     pools = []
     if zoned:
         per = nodes // len(ZONES)
@@ -144,7 +146,7 @@ def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, in
         kubelet=False,
         network=False,
     )
-    sched = install(c, None)
+    sched = install(c, None, record_events=record_events)
     for i in range(initial):
         c.api.create("pods", make(i, False))
     t = 0.0
@@ -152,6 +154,14 @@ def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, in
         t += 5
         c.run(t)
         _check_progress(name, nodes, sched.scheduled, initial, t)
+    return c, sched, t
+
+
+def run(name: str, nodes: int, measured_override: int | None) -> tuple[float, int]:
+    make, initial, measured, _ = WORKLOADS[name]
+    if measured_override:
+        measured = measured_override
+    c, sched, t = with_initial_pods(name, nodes)
     for i in range(measured):
         c.api.create("pods", make(i, True))
     start = time.perf_counter()
