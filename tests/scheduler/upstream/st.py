@@ -122,6 +122,21 @@ def config(
     }
 
 
+CPU_MEMORY = [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}]  # default resources
+
+
+def fit_config(strategy: str, resources: Any = None, shape: Any = None) -> dict[str, Any]:
+    """A NodeResourcesFit score profile with scoringStrategy `strategy` over `resources`
+    (cpu and memory, weight 1, when not given) and, with `shape`, requestedToCapacityRatio."""
+    strat: dict[str, Any] = {
+        "type": strategy,
+        "resources": CPU_MEMORY if resources is None else resources,
+    }
+    if shape is not None:
+        strat["requestedToCapacityRatio"] = {"shape": shape}
+    return config("NodeResourcesFit", {"scoringStrategy": strat}, points=("score",))
+
+
 def scores(
     plugin: str,
     pod: dict[str, Any],

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.scheduler.upstream.st import config, filters, make_node, make_pod, scores
+from tests.scheduler.upstream.st import config, filters, fit_config, make_node, make_pod, scores
 
 PLUGIN = "NodeResourcesFit"
 EXT_A = "example.com/aaa"
@@ -372,50 +372,40 @@ def test_restartable_init_containers(name: str) -> None:
     assert filters(PLUGIN, pod, [node], [], config(PLUGIN, points=("filter",))) == {"node": OK}
 
 
-def _fit_score_args(strategy: str, shape: list[dict[str, int]] | None = None) -> dict[str, Any]:
-    strat: dict[str, Any] = {
-        "type": strategy,
-        "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}],
-    }
-    if shape:
-        strat["requestedToCapacityRatio"] = {"shape": shape}
-    return {"scoringStrategy": strat}
-
-
 def _u(util: int, score: int) -> dict[str, int]:
     return {"utilization": util, "score": score}
 
 
 @pytest.mark.parametrize(
-    ("case", "req", "args", "want"),
+    ("case", "req", "cfg", "want"),
     [
         (
             "test case for ScoringStrategy RequestedToCapacityRatio case1",
             {"cpu": "3000", "memory": "5000"},
-            _fit_score_args("RequestedToCapacityRatio", [_u(0, 10), _u(100, 0)]),
+            fit_config("RequestedToCapacityRatio", shape=[_u(0, 10), _u(100, 0)]),
             {"node1": 10, "node2": 32},
         ),
         (
             "test case for ScoringStrategy RequestedToCapacityRatio case2",
             {"cpu": "3000", "memory": "5000"},
-            _fit_score_args("RequestedToCapacityRatio", [_u(0, 0), _u(100, 10)]),
+            fit_config("RequestedToCapacityRatio", shape=[_u(0, 0), _u(100, 10)]),
             {"node1": 95, "node2": 68},
         ),
         (
             "test case for ScoringStrategy MostAllocated",
             {"cpu": "1000", "memory": "2000"},
-            _fit_score_args("MostAllocated"),
+            fit_config("MostAllocated"),
             {"node1": 67, "node2": 36},
         ),
         (
             "test case for ScoringStrategy LeastAllocated",
             {"cpu": "1000", "memory": "2000"},
-            _fit_score_args("LeastAllocated"),
+            fit_config("LeastAllocated"),
             {"node1": 32, "node2": 63},
         ),
     ],
 )
-def test_fit_score(case: str, req: dict[str, str], args: Any, want: Any) -> None:
+def test_fit_score(case: str, req: dict[str, str], cfg: Any, want: Any) -> None:
     """TestFitScore (the runPreScore cases; the "if PreScore is not called" ones expect the
     same scores and differ only in a path explain always takes)."""
     nodes = [
@@ -427,5 +417,4 @@ def test_fit_score(case: str, req: dict[str, str], args: Any, want: Any) -> None
         make_pod("e2", {"cpu": "1000", "memory": "2000"}, node="node2"),
     ]
     pod = make_pod("p", req)
-    cfg = config(PLUGIN, args, points=("score",))
     assert scores(PLUGIN, pod, nodes, existing, cfg) == want

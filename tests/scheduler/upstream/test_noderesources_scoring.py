@@ -14,12 +14,20 @@ from typing import Any
 import pytest
 
 from sim.scheduler.config import ConfigError
-from tests.scheduler.upstream.st import config, make_node, make_pod, resource_node, scores
+from tests.scheduler.upstream.st import (
+    CPU_MEMORY,
+    config,
+    fit_config,
+    make_node,
+    make_pod,
+    resource_node,
+    scores,
+)
 
 FIT = "NodeResourcesFit"
 BALANCED = "NodeResourcesBalancedAllocation"
 EXT = "intel.com/foo"  # upstream's extendedRes
-DEFAULT = [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}]
+DEFAULT = CPU_MEMORY
 EXT_SET = [*DEFAULT, {"name": EXT, "weight": 1}]  # extendedResourceSet
 
 
@@ -29,13 +37,6 @@ def n(name: str, cpu: str, memory: str, **extra: str) -> dict[str, Any]:
 
 def bare(name: str) -> dict[str, Any]:
     return make_node(name)
-
-
-def fit_config(strategy: str, resources: Any, shape: Any = None) -> dict[str, Any]:
-    strat: dict[str, Any] = {"type": strategy, "resources": resources}
-    if shape is not None:
-        strat["requestedToCapacityRatio"] = {"shape": shape}
-    return config(FIT, {"scoringStrategy": strat}, points=("score",))
 
 
 TWO_CONTAINERS = ({"cpu": "1000", "memory": "2000"}, {"cpu": "2000", "memory": "3000"})
