@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,3 +128,65 @@ spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 80}]
 """
+
+
+SPEED = 20.0  # the served cluster's real-time clock runs this many times faster
+
+
+class Serve:
+    """`kubesim serve` in a subprocess, on a free port, stopped with SIGINT."""
+
+    def __init__(self, tmp: Path, *extra: str):
+        self.kubeconfig = tmp / "kubeconfig"
+        code = "import sys; from sim.http import serve; serve(sys.argv[1:])"
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "--port",
+                "0",
+                "--speed",
+                str(SPEED),
+                "--kubeconfig",
+                str(self.kubeconfig),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert self.proc.stdout is not None
+        self.banner = self.proc.stdout.readline()
+        self.export = self.proc.stdout.readline()
+
+    def kubectl(
+        self, *args: str, check: bool = True, timeout: float = 60, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        assert KUBECTL is not None
+        out = subprocess.run(
+            [KUBECTL, "--kubeconfig", str(self.kubeconfig), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and out.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)}: {out.stderr}")
+        return out
+
+    def stop(self) -> tuple[int, str]:
+        self.proc.send_signal(2)  # SIGINT, as Ctrl-C
+        out, _err = self.proc.communicate(timeout=15)
+        return self.proc.returncode, out
+
+
+@pytest.fixture
+def serve3(tmp_path: Path) -> Iterator[Serve]:
+    s = Serve(tmp_path)
+    try:
+        yield s
+    finally:
+        if s.proc.poll() is None:
+            s.stop()
