@@ -253,7 +253,7 @@ class NodeHeartbeat:
         pending = self._reconcile
         self._reconcile = {}
         for key, (kl, worker) in pending.items():
-            if worker.done or worker.terminal_phase or worker.rejected is not None:
+            if not worker.active():
                 continue
             if not kl.alive or kl.workers.get(worker.uid) is not worker:
                 continue

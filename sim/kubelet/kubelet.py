@@ -128,11 +128,7 @@ class Kubelet:
         return cached if cached is not None else self.node_obj
 
     def active_workers(self) -> list[PodWorker]:
-        return [
-            w
-            for w in self.workers.values()
-            if not w.done and not w.terminal_phase and w.rejected is None
-        ]
+        return [w for w in self.workers.values() if w.active()]
 
     def forget(self, worker: PodWorker) -> None:
         if self.workers.get(worker.uid) is worker:

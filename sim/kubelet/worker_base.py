@@ -80,6 +80,10 @@ class PodWorkerBase:
     def alive(self) -> bool:
         return self.kl.alive and self.kl.generation == self.generation and not self.done
 
+    def active(self) -> bool:
+        """Admitted and not finished: neither done, nor in a terminal phase, nor rejected."""
+        return not self.done and not self.terminal_phase and self.rejected is None
+
     def wakeup(self) -> None:
         self._pending = True
         w = self._wake
