@@ -293,20 +293,7 @@ def find_feasible(
     order. Returns the feasible slots, how many nodes upstream's loop would have visited, and
     the ring with the distance from its start that the scores must be exact up to. None
     when the arrays do not apply, or nothing fits (the full path diagnoses)."""
-    split = (frozenset(state.skip_filter), state.nominated is None)
-    parts = fwk.filter_split.get(split)
-    if parts is None:
-        active = [
-            pl
-            for pl in fwk.filter_plugins
-            if pl.name not in state.skip_filter and not getattr(pl, "no_op", False)
-        ]
-        local = [pl for pl in active if is_node_local(pl, state)]
-        other = [pl for pl in active if not is_node_local(pl, state)]
-        if len(fwk.filter_split) >= 64:
-            fwk.filter_split.clear()
-        parts = fwk.filter_split[split] = (local, tuple(pl.name for pl in local), other)
-    local, local_names, other = parts
+    local, local_names, other = fwk.filter_split(state)
     if not local:
         return None
     ring = Ring(snap, start)

@@ -49,8 +49,6 @@ class ProfileHandle:
 class NoOp:
     """Volume plugins and others kubesim has nothing for: enabled by name, always pass."""
 
-    no_op = True
-
     def __init__(self, name: str):
         self.name = name
 
@@ -118,7 +116,7 @@ class FrameworkImpl:
         self.score_plugins = self.points["score"]
         # use the per-shape arrays of incremental.py where plugins allow (same results)
         self.incremental = True
-        self.filter_split: dict[
+        self.filter_splits: dict[
             tuple[frozenset[str], bool], tuple[list[Any], tuple[str, ...], list[Any]]
         ] = {}
         self.score_plans: dict[tuple[frozenset[str], bool], _ScorePlan] = {}
@@ -263,15 +261,31 @@ class FrameworkImpl:
             rids[tgt] = v.reason_ids[first]
         return diag, per_plugin
 
+    def filter_split(self, state: CycleState) -> tuple[list[Any], tuple[str, ...], list[Any]]:
+        """This cycle's filter plugins (not skipped, not no-ops) split into the node-local ones,
+        their names, and the others; resolved once per (skipped set, nominated)."""
+        key = (frozenset(state.skip_filter), state.nominated is None)
+        parts = self.filter_splits.get(key)
+        if parts is None:
+            active = [
+                pl
+                for pl in self.filter_plugins
+                if pl.name not in state.skip_filter and not isinstance(pl, NoOp)
+            ]
+            local = [pl for pl in active if is_node_local(pl, state)]
+            other = [pl for pl in active if not is_node_local(pl, state)]
+            parts = _remember(
+                self.filter_splits, key, (local, tuple(pl.name for pl in local), other)
+            )
+        return parts
+
     # -- scoring ------------------------------------------------------------------------------
     def _score_plan(self, state: CycleState) -> _ScorePlan:
         """Which score plugins run this cycle, resolved once per (skipped set, nominated)."""
         key = (frozenset(state.skip_score), state.nominated is None)
         plan = self.score_plans.get(key)
         if plan is None:
-            if len(self.score_plans) >= 64:
-                self.score_plans.clear()
-            plan = self.score_plans[key] = _ScorePlan(self, state)
+            plan = _remember(self.score_plans, key, _ScorePlan(self, state))
         return plan
 
     def run_pre_score(
@@ -343,6 +357,15 @@ class FrameworkImpl:
         """All filters (after PreFilter, which the caller ran) on one node: the first rejection."""
         d, _ = self.filter_slots(state, pod, snap, np.array([slot], dtype=np.int64))
         return d.status_of_slot(0)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """`cache[key] = value`, the cache emptied first once it holds 64 entries (a profile has
+    a handful of cycle kinds: skipped sets, with or without nominated pods)."""
+    if len(cache) >= 64:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class _ScorePlan:
