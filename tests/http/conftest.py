@@ -28,6 +28,24 @@ needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on th
 POOL = NodePool(name="node", count=3, capacity={"cpu": "4", "memory": "16Gi", "pods": "110"})
 
 
+def run_kubectl(
+    kubeconfig: Path, args: tuple[str, ...], check: bool, stdin: str | None, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """The real kubectl against `kubeconfig`; with `check`, a failure is an AssertionError
+    that shows kubectl's stderr."""
+    assert KUBECTL is not None
+    proc = subprocess.run(
+        [KUBECTL, "--kubeconfig", str(kubeconfig), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kubectl {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
 @dataclass
 class Served:
     cluster: Any
@@ -49,19 +67,7 @@ class Served:
     def kubectl(
         self, *args: str, check: bool = True, stdin: str | None = None, timeout: float = 30
     ) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        proc = subprocess.run(
-            [KUBECTL, "--kubeconfig", str(self.kubeconfig), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"kubectl {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
-            )
-        return proc
+        return run_kubectl(self.kubeconfig, args, check, stdin, timeout)
 
 
 def start_served(
@@ -164,17 +170,7 @@ class Serve:
     def kubectl(
         self, *args: str, check: bool = True, timeout: float = 60, stdin: str | None = None
     ) -> subprocess.CompletedProcess[str]:
-        assert KUBECTL is not None
-        out = subprocess.run(
-            [KUBECTL, "--kubeconfig", str(self.kubeconfig), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if check and out.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)}: {out.stderr}")
-        return out
+        return run_kubectl(self.kubeconfig, args, check, stdin, timeout)
 
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(2)  # SIGINT, as Ctrl-C
