@@ -139,22 +139,24 @@ def run(
     except (ScenarioError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     sink = trace_file.open("wb") if trace_file else None
+    out = sys.stdout
     try:
         try:
             cluster = Cluster.from_scenario(sc, seed=seed, trace_sink=sink, keep_trace=False)
         except ApiError as e:
             raise click.ClickException(f"{scenario}: spec.manifests: {kubectl_error(e)}") from None
         cluster.run(until=until_s)
+        out.write(
+            f"scenario {sc.name} (seed {cluster.seed}) at t={format_duration(cluster.now)}: "
+            f"{len(cluster.trace)} trace records\n\n"
+        )
+        # Reading the final state may still write (a standing Lease renewal is committed when
+        # it is read), so the trace file stays open until the digest below is final.
+        _print_state(cluster, out)
+        _print_traffic(cluster, out, traffic_plot)
     finally:
         if sink:
             sink.close()
-    out = sys.stdout
-    out.write(
-        f"scenario {sc.name} (seed {cluster.seed}) at t={format_duration(cluster.now)}: "
-        f"{len(cluster.trace)} trace records\n\n"
-    )
-    _print_state(cluster, out)
-    _print_traffic(cluster, out, traffic_plot)
     for msg in cluster.timeline_errors:
         click.echo(f"timeline error: {msg}", err=True)
     out.write(f"trace sha256: {cluster.trace_digest()}\n")
