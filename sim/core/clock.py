@@ -3,8 +3,11 @@
 A `Clock` wraps a SimPy environment. On virtual time (`simpy.Environment`) a run is a pure
 function of its inputs and advances as fast as events can be processed; on real time
 (`simpy.rt.RealtimeEnvironment`) one simulated second takes `1 / speed` wall seconds, so the
-same loops can drive real hosts and answer a real client. Components only ever read
-`clock.now` and schedule with `clock.timeout`; none of them knows which kind it runs on.
+same loops can drive real hosts and answer a real client. Components read `clock.now` and
+schedule through the clock's methods (`timeout`, `event`, `process`, `call_later`, `all_of`,
+`resource`) and, on hot paths, the named helpers of sim/core/events.py; none of them touches the
+environment (only sim/core does: this module and the thread hand-off in sim/core/driver.py), and
+none knows which kind of time it runs on.
 
 Simulated time 0 is `epoch` (an RFC 3339 instant, by default 2025-01-01T00:00:00Z), which is how
 `creationTimestamp` and other wall-clock fields are rendered from simulated seconds.
@@ -64,6 +67,22 @@ class Clock:
 
     def process(self, generator: Generator[Any, Any, Any]) -> simpy.Process:
         return self.env.process(generator)
+
+    def all_of(self, events: list[simpy.Event]) -> simpy.Event:
+        """An event that succeeds once every one of `events` has (SimPy's `AllOf`)."""
+        return self.env.all_of(events)
+
+    def resource(self, capacity: int = 1) -> simpy.Resource:
+        """A SimPy `Resource` with `capacity` slots on this clock (a mutex for capacity 1)."""
+        return simpy.Resource(self.env, capacity)
+
+    def peek(self) -> float:
+        """The time of the next scheduled event (`math.inf` when nothing is scheduled)."""
+        return float(self.env.peek())
+
+    def step(self) -> None:
+        """Process the next scheduled event without real-time pacing (the driver paces)."""
+        simpy.Environment.step(self.env)
 
     def call_later(self, delay_s: float, callback: Callable[[], None]) -> simpy.Event:
         """Run `callback()` after `delay_s` simulated seconds, without a process of its own."""

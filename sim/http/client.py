@@ -23,8 +23,8 @@ import simpy
 from sim.api.errors import ApiError, status_dict
 from sim.api.frozen import freeze
 from sim.api.kinds import REGISTRY, Kind, KindRegistry
+from sim.core.driver import SimDriver
 from sim.http.clientwatch import HttpWatchStream
-from sim.http.driver import SimDriver
 from sim.http.transport import JSON, Transport, api_error
 
 STRATEGIC = "application/strategic-merge-patch+json"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.core.driver import SimDriver
 from sim.http.auth import TokenAuth
-from sim.http.driver import SimDriver
 from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.server import DEFAULT_BOOKMARK_INTERVAL_S, HttpApiServer
 

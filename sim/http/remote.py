@@ -32,8 +32,8 @@ import orjson
 
 from sim.client.informer import SharedInformerFactory
 from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.core.driver import SimDriver
 from sim.http.client import HttpClient
-from sim.http.driver import SimDriver
 from sim.http.server import CLOCK_PATH
 from sim.http.transport import Transport
 

@@ -21,8 +21,8 @@ from typing import Any
 import click
 import yaml
 
+from sim.core.driver import SimDriver
 from sim.http.auth import TokenAuth
-from sim.http.driver import SimDriver
 from sim.http.nodeproxy import cluster_kubelet_source
 from sim.http.server import HttpApiServer
 from sim.http.tls import make_serving_cert

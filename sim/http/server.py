@@ -27,9 +27,9 @@ from aiohttp import web
 from sim.api.errors import ApiError, bad_request, status_dict
 from sim.api.kinds import KindRegistry
 from sim.apiserver.server import ApiServer
+from sim.core.driver import SimDriver
 from sim.http import discovery, protobuf
 from sim.http.auth import PUBLIC_PATHS, Identity, TokenAuth, forbidden, unauthorized
-from sim.http.driver import SimDriver
 from sim.http.negotiate import JSON, encode, negotiate, transform
 from sim.http.openapi import OpenApi
 from sim.http.params import PATCH_TYPES, query_bool

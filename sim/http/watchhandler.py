@@ -21,7 +21,7 @@ from sim.api.frozen import FrozenDict
 from sim.api.kinds import Kind
 from sim.apiserver.server import ApiServer
 from sim.apiserver.watch import ApiWatchEvent
-from sim.http.driver import SimDriver
+from sim.core.driver import SimDriver
 from sim.http.negotiate import Target, transform
 from sim.http.params import query_bool, query_int
 from sim.http.requestinfo import RequestInfo

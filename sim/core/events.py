@@ -1,0 +1,66 @@
+"""SimPy's fast paths, named: the only place outside SimPy that touches an event's internals.
+
+Components schedule through `Clock` (`timeout`, `event`, `process`, `call_later`) and, on their
+hot paths, through these helpers instead of SimPy's public methods, whose property calls and
+checks cost more than the work on a path taken once per API request or watch batch. Each helper
+does exactly what the SimPy method it names does (simpy/events.py, 4.x), minus the checks the
+caller has already made, so the order of events, and with it every trace, is the same as with
+the public method: tests/core/test_events.py holds each one against its public twin.
+
+- `on_done(ev, fn)`: `fn(ev)` when `ev` is processed (SimPy's `ev.callbacks.append(fn)`).
+- `succeed_now(ev, value)`: `ev.succeed(value)` of an event known to be pending.
+- `is_pending(ev)`: `not ev.triggered`.
+- `value_of(ev)` / `is_ok(ev)`: `ev.value` / `ev.ok` of a processed event, without the property.
+- `set_result(ev, fn)`: while `ev` is being processed, replace its value with `fn()` (or fail it
+  with the `ApiError`-like exception `fn` raises), so that one timeout can be a request and carry
+  its answer to whoever waits on it, with no second event per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simpy.events import PENDING, Event
+
+__all__ = ["PENDING", "is_ok", "is_pending", "on_done", "set_result", "succeed_now", "value_of"]
+
+
+def on_done(ev: Event, fn: Callable[[Event], None]) -> Event:
+    """Call `fn(ev)` when `ev` is processed, before any process waiting on it resumes if `fn` was
+    added first; returns `ev`. The event must not have been processed yet."""
+    ev.callbacks.append(fn)  # type: ignore[union-attr]
+    return ev
+
+
+def succeed_now(ev: Event, value: Any = None) -> None:
+    """`ev.succeed(value)` for an event the caller knows is pending (see `is_pending`)."""
+    ev._ok = True
+    ev._value = value
+    ev.env.schedule(ev)
+
+
+def is_pending(ev: Event) -> bool:
+    """Whether `ev` has not been triggered yet (`not ev.triggered`)."""
+    return ev._value is PENDING
+
+
+def value_of(ev: Event) -> Any:
+    """The value of a triggered event (`ev.value`, or the exception of a failed one)."""
+    return ev._value
+
+
+def is_ok(ev: Event) -> bool:
+    """Whether a triggered event succeeded (`ev.ok`)."""
+    return bool(ev._ok)
+
+
+def set_result(ev: Event, fn: Callable[[], Any], errors: type[BaseException]) -> None:
+    """Call while `ev` is processed (from its first callback): its value becomes `fn()`, or, if
+    `fn` raises one of `errors`, the event fails with it; later callbacks and waiting processes
+    see the result as if `ev` had been triggered with it."""
+    try:
+        ev._value = fn()
+    except errors as e:
+        ev._ok = False
+        ev._value = e
