@@ -123,6 +123,7 @@ def main() -> None:
     wall0 = time.perf_counter()
     # the controllers at scale; StandIn plays the scheduler and the kubelets
     c = Cluster(
+        tune_gc=True,
         seed=1,
         node_pools=[NodePool("node", args.nodes, CAPACITY)],
         keep_trace=False,

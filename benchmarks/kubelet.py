@@ -44,6 +44,7 @@ def bind_pod(c: Cluster, name: str, node: str) -> None:
 
 def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: int = 0) -> None:
     c = Cluster(
+        tune_gc=True,
         seed=1,
         keep_trace=False,
         controller_manager=control_plane,
@@ -83,6 +84,7 @@ def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: in
 
 def startup(nodes: int, pods: int) -> None:
     c = Cluster(
+        tune_gc=True,
         seed=1,
         keep_trace=False,
         controller_manager=False,

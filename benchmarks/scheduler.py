@@ -138,6 +138,7 @@ def with_initial_pods(
         pools.append(NodePool("node", nodes, {"cpu": "4", "memory": "32Gi", "pods": "110"}))
     # scheduler_perf's shape: static (fake) nodes and the scheduler alone
     c = Cluster(
+        tune_gc=True,
         seed=1,
         node_pools=pools,
         keep_trace=False,

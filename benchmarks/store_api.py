@@ -80,6 +80,7 @@ def main() -> None:
     ap.add_argument("--pods", type=int, default=150_000)
     n = ap.parse_args().pods
     c = Cluster(
+        tune_gc=True,
         seed=1,
         node_pools=[NodePool("pool", NODES, {"cpu": "64", "memory": "256Gi", "pods": "2000"})],
         keep_trace=False,

@@ -44,6 +44,8 @@ __all__ = [
     "ExecSyncResponse",
     "Image",
     "ImageService",
+    "NodeBackend",
+    "NodeHost",
     "PodSandboxConfig",
     "PodSandboxStatus",
     "ProbeResult",
@@ -307,3 +309,29 @@ class ProbeTransport(Protocol):
     a simulated host may use it to pick the answer its behaviour declares."""
 
     def probe(self, container_id: str, purpose: str, probe: Mapping[str, Any]) -> ProbeResult: ...
+
+
+class NodeHost(RuntimeService, ImageService, ProbeTransport, Protocol):
+    """One machine as the kubelet sees it: the CRI services and probe dialer, plus its power
+    switch (a node action of the scenario timeline) and the one behaviour the kubelet cannot
+    observe through the CRI on a simulated machine, how long a container's preStop hook runs."""
+
+    node_name: str
+    node_ip: str
+    powered: bool
+
+    def power_off(self) -> None:
+        """Cut power: every sandbox and container is lost; images stay on disk."""
+
+    def power_on(self) -> None: ...
+
+    def pre_stop_delay_s(self, container_id: str) -> float:
+        """Seconds the container's preStop hook takes before its stop signal is sent."""
+
+
+class NodeBackend(Protocol):
+    """Makes the hosts of a node pool. The composition root chooses one backend per pool
+    (simulated, or Docker), so that one control plane can drive both kinds of node at once."""
+
+    def new_host(self, name: str, node_ip: str) -> NodeHost:
+        """A powered host for node `name` whose InternalIP is `node_ip`."""

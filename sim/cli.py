@@ -54,6 +54,11 @@ def kubectl_error(e: ApiError) -> str:
 @click.version_option(package_name="kubesim")
 def main() -> None:
     """kubesim: a deterministic simulator of a whole Kubernetes cluster."""
+    # A command-line run owns its process: tune the collector for a simulation's heap
+    # (sim/core/gcpolicy.py); a library user opts in with Cluster(tune_gc=True).
+    from sim.core.gcpolicy import tune_gc_for_simulation
+
+    tune_gc_for_simulation()
 
 
 def _print_state(cluster: Any, out: IO[str]) -> None:

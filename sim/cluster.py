@@ -2,9 +2,13 @@
 
 This is the one place that knows every component: the clock, the store, the API server with
 its admission chain and compactor, then, each on unless switched off, the controller manager,
-a kubelet per pool node (on a simulated host), the network (service IPAM, topology, kube-proxy,
-traffic) and the scheduler, and the scenario timeline. `Cluster(...)`, `kubesim run` and
-`kubesim serve` all run this same cluster.
+a kubelet per pool node (on a node backend: simulated hosts by default), the network (topology,
+kube-proxy, traffic; its service IPAM goes into the API server) and the scheduler, and the
+scenario timeline. `Cluster(...)`, `kubesim run` and `kubesim serve` all run this same cluster.
+
+Components never see this class: each gets the `Runtime` port (`cluster.runtime`: clock,
+streams, trace, `client(user)`, informers) and the narrow peer ports it needs, wired here
+(sim/client/runtime.py; docs/architecture.md draws them).
 
 The Python API works on Kubernetes JSON: `apply` takes dicts, lists of dicts or multi-document
 YAML; every method returns plain (mutable, private) dicts; errors raise `sim.ApiError` whose
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
@@ -27,11 +31,14 @@ from sim.apiserver.front import InProcessClient, Latency
 from sim.apiserver.patch import merge_key_for
 from sim.apiserver.server import ApiServer
 from sim.client.apply import apply_patch, with_last_applied
-from sim.client.informer import SharedInformerFactory
+from sim.client.runtime import ComponentRuntime
 from sim.core import DEFAULT_EPOCH, Clock, RandomStreams, TraceRecorder
 from sim.core.gcpolicy import tune_gc_for_simulation
 from sim.scenario.model import NodePool, Scenario, TimelineAction
 from sim.store import MemoryStore
+
+if TYPE_CHECKING:
+    from runtime_adapters.cri import NodeBackend
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # upstream kube-apiserver --etcd-compaction-interval default
@@ -64,6 +71,31 @@ def _documents(manifest: Any) -> list[dict[str, Any]]:
     return out
 
 
+class CommittedView:
+    """The API server's committed objects, read-only: the `CommittedState` port of the network
+    model (sim/client/runtime.py says why the network follows committed truth)."""
+
+    def __init__(self, api: ApiServer):
+        self._api = api
+
+    def get(self, kind: str, name: str, *, namespace: str | None = None) -> Any:
+        try:
+            return self._api.get(kind, name, namespace=namespace)
+        except ApiError:
+            return None
+
+    def list(
+        self, kind: str, *, namespace: str | None = None, label_selector: str | None = None
+    ) -> list[Any]:
+        items: list[Any] = self._api.list(kind, namespace=namespace, label_selector=label_selector)[
+            "items"
+        ]
+        return items
+
+    def on_commit(self, fn: Any) -> None:
+        self._api.observe(lambda verb, kind, obj: fn(verb, kind.kind, obj))
+
+
 def _section(value: Mapping[str, Any] | bool | None) -> dict[str, Any] | None:
     """A component's configuration: None (defaults) for None or True, else a private dict."""
     if value is None or value is True or value is False:
@@ -85,7 +117,7 @@ class Cluster:
         keep_trace: bool = True,
         trace_sink: IO[bytes] | None = None,
         compaction_interval_s: float = COMPACTION_INTERVAL_S,
-        tune_gc: bool = True,
+        tune_gc: bool = False,
         epoch: str = DEFAULT_EPOCH,
         controller_manager: Mapping[str, Any] | bool | None = None,
         scheduler: Mapping[str, Any] | bool | None = None,
@@ -93,6 +125,7 @@ class Cluster:
         kubelet: Mapping[str, Any] | bool | None = None,
         images: Any = None,
         network: Mapping[str, Any] | bool | None = None,
+        node_backend: NodeBackend | None = None,
     ):
         if tune_gc:
             tune_gc_for_simulation()
@@ -103,7 +136,10 @@ class Cluster:
         self.store = MemoryStore()
         self.api = ApiServer(self.clock, self.store, self.streams, self.trace)
         self.latency = latency or Latency()
-        self.informers = SharedInformerFactory(self.client("informers"), self.clock)
+        self.runtime = ComponentRuntime(
+            self.clock, self.streams, self.trace, self.client, seed=self.seed
+        )
+        self.informers = self.runtime.informers
         self.timeline_errors: list[str] = []
         self.scenario: Scenario | None = None
         self._bootstrap()
@@ -116,22 +152,18 @@ class Cluster:
         if controller_manager is not False:
             from sim.controllers import install as install_controllers
 
-            self.controllers = install_controllers(self, _section(controller_manager))
+            self.controllers = install_controllers(self.runtime, _section(controller_manager))
         if kubelet is not False:
-            from sim.kubelet import install as install_kubelets
-
-            self.kubelets = install_kubelets(self, _section(kubelet), images)
+            self.kubelets = self.install_kubelets(_section(kubelet), images, node_backend)
         for pool in node_pools:
             self.add_node_pool(pool)
         if network is not False:
-            from sim.network import install as install_network
-
-            self.network = install_network(self, _section(network))
+            self.network = self.install_network(_section(network))
         if scheduler is not False:
             from sim.scheduler import install as install_scheduler
 
             self.scheduler = install_scheduler(
-                self, _section(scheduler), base_dir=scheduler_base_dir
+                self.runtime, _section(scheduler), base_dir=scheduler_base_dir
             )
         if compaction_interval_s > 0:
             self.clock.process(self._compactor(compaction_interval_s))
@@ -163,6 +195,58 @@ class Cluster:
         for action in scenario.timeline:
             c.clock.process(c._timeline(action))
         return c
+
+    def install_kubelets(
+        self,
+        config: dict[str, Any] | None = None,
+        images: Any = None,
+        backend: NodeBackend | None = None,
+    ) -> Any:
+        """The kubelets (a KubeletFleet), on `backend` or on simulated hosts configured by the
+        scenario's kubelet section (its backend fields) and image catalog. `Cluster(...)` calls
+        this unless `kubelet=False`; a test that built the cluster without may call it later."""
+        from runtime_adapters.simulated import (
+            BACKEND_FIELDS,
+            SimulatedBackend,
+            SimulatedHostOptions,
+        )
+        from sim.kubelet import KubeletFleet, parse_config
+
+        cfg = parse_config(config, BACKEND_FIELDS)
+        if backend is None:
+            options = SimulatedHostOptions.parse(cfg.backend_section, images)
+            backend = SimulatedBackend(self.clock, self.streams, options)
+        fleet = KubeletFleet(self.runtime, cfg, backend)
+        self.kubelets = fleet
+        if self.network is not None:
+            fleet.connect_network(self.network.topology)
+        return fleet
+
+    def install_network(self, config: Mapping[str, Any] | None = None) -> Any:
+        """The network model; its ClusterIP/NodePort allocator and the `kubernetes` Service go
+        into the API server, as upstream's run inside kube-apiserver. `Cluster(...)` calls this
+        unless `network=False`; a test that built the cluster without may call it later."""
+        from sim.network import install as install_network
+
+        net = install_network(
+            self.runtime, config, state=CommittedView(self.api), hosts=self.kubelets
+        )
+        api = self.api
+        net.ipam.restore(api.list("services")["items"])
+        api.admission.append(net.ipam)
+        api.observe(net.ipam.observe)
+        net.start()
+        for obj in net.kubernetes_service():
+            kind = self._kind_of(obj)
+            try:
+                api.get(kind, "kubernetes", namespace="default")
+            except ApiError:
+                api.create(kind, obj, user="system:apiserver")
+        net.start_traffic()
+        self.network = net
+        if self.kubelets is not None:
+            self.kubelets.connect_network(net.topology)
+        return net
 
     def _bootstrap(self) -> None:
         """What kube-apiserver creates at start: system namespaces and priority classes."""
@@ -310,11 +394,15 @@ class Cluster:
         )
 
     def scale(
-        self, kind: str, name: str, replicas: int, namespace: str = "default"
+        self,
+        kind: str,
+        name: str,
+        replicas: int,
+        namespace: str = "default",
+        *,
+        user: str = "kubectl",
     ) -> dict[str, Any]:
-        return thaw(
-            self.api.update_scale(kind, name, replicas, namespace=namespace, user="kubectl")
-        )
+        return thaw(self.api.update_scale(kind, name, replicas, namespace=namespace, user=user))
 
     def trace_digest(self) -> str:
         return self.trace.digest()

@@ -1,5 +1,10 @@
 """The simulated host: a CRI-like runtime, image store and probe dialer on the simulation clock."""
 
+from runtime_adapters.simulated.backend import (
+    BACKEND_FIELDS,
+    SimulatedBackend,
+    SimulatedHostOptions,
+)
 from runtime_adapters.simulated.behavior import (
     BEHAVIOR_ANNOTATION,
     Behavior,
@@ -12,6 +17,9 @@ from runtime_adapters.simulated.behavior import (
 from runtime_adapters.simulated.host import SimulatedHost
 
 __all__ = [
+    "BACKEND_FIELDS",
+    "SimulatedBackend",
+    "SimulatedHostOptions",
     "BEHAVIOR_ANNOTATION",
     "Behavior",
     "BehaviorError",

@@ -1,6 +1,6 @@
 """kube-controller-manager's control loops, one module per controller (see docs/controllers.md).
 
-`install(cluster, config)` starts every enabled controller and returns the ControllerManager.
+`install(runtime, config)` starts every enabled controller and returns the ControllerManager.
 """
 
 from sim.controllers.manager import ControllerManager, ControllerManagerConfig, install

@@ -22,7 +22,7 @@ from sim.client.informer import SharedInformer, meta_namespace_key
 from sim.client.workqueue import SHUTDOWN, WorkQueue
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 MAX_RETRIES = 15  # pkg/controller/replicaset/replica_set.go maxRetries
 
@@ -46,11 +46,11 @@ class Controller:
     #: resource prefix used in trace references, e.g. "replicasets.apps"
     resource = ""
 
-    def __init__(self, cluster: Cluster, workers: int = 1, *, user: str | None = None):
-        self.cluster = cluster
-        self.clock = cluster.clock
-        self.trace = cluster.trace
-        self.client = cluster.client(user or f"system:serviceaccount:kube-system:{self.name}")
+    def __init__(self, runtime: Runtime, workers: int = 1, *, user: str | None = None):
+        self.runtime = runtime
+        self.clock = runtime.clock
+        self.trace = runtime.trace
+        self.client = runtime.client(user or f"system:serviceaccount:kube-system:{self.name}")
         self.recorder = EventRecorder(self.client, self.clock, self.name)
         self.queue: WorkQueue[str] = WorkQueue(self.clock, self.name)
         self.workers = max(1, int(workers))
@@ -60,7 +60,7 @@ class Controller:
 
     # -- wiring ------------------------------------------------------------------------------
     def informer(self, kind: str, **kwargs: Any) -> SharedInformer:
-        inf = self.cluster.informers.informer_for(kind, **kwargs)
+        inf = self.runtime.informers.informer_for(kind, **kwargs)
         if inf not in self.informers:
             self.informers.append(inf)
         return inf

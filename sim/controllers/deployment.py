@@ -36,15 +36,15 @@ from sim.controllers.util import (
 )
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 
 class DeploymentController(DeploymentSync):
     name = "deployment-controller"
     resource = "deployments.apps"
 
-    def __init__(self, cluster: Cluster, workers: int = 5):
-        super().__init__(cluster, workers)
+    def __init__(self, runtime: Runtime, workers: int = 5):
+        super().__init__(runtime, workers)
         self.d_informer = self.informer("deployments")
         self.rs_informer = self.informer(
             "replicasets", indexers={CONTROLLER_INDEX: index_by_controller}

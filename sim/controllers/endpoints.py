@@ -24,7 +24,7 @@ from sim.controllers.endpointslice import (
 from sim.controllers.util import is_pod_ready
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 MAX_CAPACITY = 1000
 OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
@@ -34,8 +34,8 @@ class EndpointsController(ServicePodsController):
     name = "endpoints-controller"
     resource = "endpoints"
 
-    def __init__(self, cluster: Cluster, workers: int = 5):
-        super().__init__(cluster, workers)
+    def __init__(self, runtime: Runtime, workers: int = 5):
+        super().__init__(runtime, workers)
         self.ep_informer = self.informer("endpoints")
         self.ep_informer.add_event_handler(on_delete=self.enqueue)
 

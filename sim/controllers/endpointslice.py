@@ -26,7 +26,7 @@ from sim.controllers.base import Controller
 from sim.controllers.util import controller_ref, is_pod_ready, is_pod_terminal
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
@@ -37,8 +37,8 @@ ZONE_LABEL = "topology.kubernetes.io/zone"
 class ServicePodsController(Controller):
     """Shared wiring: Services and the pods their selectors match, by namespace."""
 
-    def __init__(self, cluster: Cluster, workers: int):
-        super().__init__(cluster, workers)
+    def __init__(self, runtime: Runtime, workers: int):
+        super().__init__(runtime, workers)
         self.svc_informer = self.informer("services")
         self.pod_informer = self.informer("pods")
         self.node_informer = self.informer("nodes")
@@ -107,8 +107,8 @@ class EndpointSliceController(ServicePodsController):
     name = "endpointslice-controller"
     resource = "services"
 
-    def __init__(self, cluster: Cluster, workers: int = 5, max_endpoints_per_slice: int = 100):
-        super().__init__(cluster, workers)
+    def __init__(self, runtime: Runtime, workers: int = 5, max_endpoints_per_slice: int = 100):
+        super().__init__(runtime, workers)
         self.max_per_slice = max_endpoints_per_slice
         self.slice_informer = self.informer("endpointslices")
         self.slice_informer.add_event_handler(self._slice, lambda o, n: self._slice(n), self._slice)

@@ -31,7 +31,7 @@ from sim.controllers.base import Controller
 from sim.controllers.util import is_being_deleted
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 MONITORED = (
     "pods",
@@ -49,9 +49,9 @@ ORPHAN = "orphan"
 class GarbageCollector(Controller):
     name = "garbage-collector-controller"
 
-    def __init__(self, cluster: Cluster, workers: int = 20, kinds: tuple[str, ...] = MONITORED):
+    def __init__(self, runtime: Runtime, workers: int = 20, kinds: tuple[str, ...] = MONITORED):
         super().__init__(
-            cluster, workers, user="system:serviceaccount:kube-system:generic-garbage-collector"
+            runtime, workers, user="system:serviceaccount:kube-system:generic-garbage-collector"
         )
         self.kinds = kinds
         self.uids: dict[str, tuple[str, str]] = {}  # uid -> (kind, key)

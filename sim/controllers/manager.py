@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sim.controllers.base import Controller
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 ALL_CONTROLLERS = (
     "replicaset-controller",
@@ -115,8 +115,8 @@ class ControllerManagerConfig:
 class ControllerManager:
     """The running controllers, by upstream name."""
 
-    def __init__(self, cluster: Cluster, config: ControllerManagerConfig):
-        self.cluster = cluster
+    def __init__(self, runtime: Runtime, config: ControllerManagerConfig):
+        self.runtime = runtime
         self.config = config
         self.controllers: dict[str, Controller] = {}
 
@@ -128,7 +128,7 @@ class ControllerManager:
             c.start()
 
 
-def install(cluster: Cluster, config: dict[str, Any] | None = None) -> ControllerManager:
+def install(runtime: Runtime, config: dict[str, Any] | None = None) -> ControllerManager:
     """Create and start every enabled controller on the cluster's clock."""
     from sim.controllers.deployment import DeploymentController
     from sim.controllers.endpoints import EndpointsController
@@ -142,29 +142,29 @@ def install(cluster: Cluster, config: dict[str, Any] | None = None) -> Controlle
     from sim.controllers.tainteviction import TaintEvictionController
 
     cfg = ControllerManagerConfig.from_dict(config)
-    cm = ControllerManager(cluster, cfg)
+    cm = ControllerManager(runtime, cfg)
     builders: dict[str, Any] = {
         "replicaset-controller": lambda: ReplicaSetController(
-            cluster, cfg.concurrentReplicaSetSyncs
+            runtime, cfg.concurrentReplicaSetSyncs
         ),
         "deployment-controller": lambda: DeploymentController(
-            cluster, cfg.concurrentDeploymentSyncs
+            runtime, cfg.concurrentDeploymentSyncs
         ),
-        "garbage-collector-controller": lambda: GarbageCollector(cluster, cfg.concurrentGCSyncs),
+        "garbage-collector-controller": lambda: GarbageCollector(runtime, cfg.concurrentGCSyncs),
         "namespace-controller": lambda: NamespaceController(
-            cluster, cfg.concurrentNamespaceSyncs, cfg.namespaceSyncPeriod
+            runtime, cfg.concurrentNamespaceSyncs, cfg.namespaceSyncPeriod
         ),
         "pod-garbage-collector-controller": lambda: PodGCController(
-            cluster, cfg.terminatedPodGCThreshold
+            runtime, cfg.terminatedPodGCThreshold
         ),
         "endpointslice-controller": lambda: EndpointSliceController(
-            cluster, cfg.concurrentServiceEndpointSyncs, cfg.maxEndpointsPerSlice
+            runtime, cfg.concurrentServiceEndpointSyncs, cfg.maxEndpointsPerSlice
         ),
-        "endpoints-controller": lambda: EndpointsController(cluster, cfg.concurrentEndpointSyncs),
-        "node-lifecycle-controller": lambda: NodeLifecycleController(cluster, cfg),
-        "taint-eviction-controller": lambda: TaintEvictionController(cluster),
+        "endpoints-controller": lambda: EndpointsController(runtime, cfg.concurrentEndpointSyncs),
+        "node-lifecycle-controller": lambda: NodeLifecycleController(runtime, cfg),
+        "taint-eviction-controller": lambda: TaintEvictionController(runtime),
         "node-ipam-controller": lambda: NodeIpamController(
-            cluster, cfg.clusterCIDR, cfg.nodeCIDRMaskSize
+            runtime, cfg.clusterCIDR, cfg.nodeCIDRMaskSize
         ),
     }
     for name in ALL_CONTROLLERS:

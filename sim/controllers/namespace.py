@@ -23,7 +23,7 @@ from sim.controllers.base import Controller
 from sim.controllers.util import is_being_deleted
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 FINALIZER = "kubernetes"
 
@@ -32,9 +32,9 @@ class NamespaceController(Controller):
     name = "namespace-controller"
     resource = "namespaces"
 
-    def __init__(self, cluster: Cluster, workers: int = 10, sync_period_s: float = 300.0):
+    def __init__(self, runtime: Runtime, workers: int = 10, sync_period_s: float = 300.0):
         super().__init__(
-            cluster, workers, user="system:serviceaccount:kube-system:namespace-controller"
+            runtime, workers, user="system:serviceaccount:kube-system:namespace-controller"
         )
         self.sync_period_s = sync_period_s
         self.ns_informer = self.informer("namespaces")

@@ -81,13 +81,13 @@ class NoExecuteTainting(Controller):
         if status == "True":
             self.taint_queue.get(zone, {}).pop(name, None)
             if no_exec & {NOT_READY, UNREACHABLE}:
-                self.cluster.clock.process(self._set_no_execute(name, None))
+                self.clock.process(self._set_no_execute(name, None))
             return
         want = NOT_READY if status == "False" else UNREACHABLE
         if want in no_exec and len(no_exec & {NOT_READY, UNREACHABLE}) == 1:
             return
         if no_exec & {NOT_READY, UNREACHABLE}:
-            self.cluster.clock.process(self._set_no_execute(name, want))  # swap at once
+            self.clock.process(self._set_no_execute(name, want))  # swap at once
             return
         self.taint_queue.setdefault(zone, {})[name] = None
         if self._tainter_wake is not None and not self._tainter_wake.triggered:

@@ -18,15 +18,15 @@ from sim.api.errors import ApiError
 from sim.controllers.base import Controller, SyncError
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 
 class NodeIpamController(Controller):
     name = "node-ipam-controller"
     resource = "nodes"
 
-    def __init__(self, cluster: Cluster, cluster_cidr: str, mask_size: int):
-        super().__init__(cluster, 1, user="system:serviceaccount:kube-system:node-controller")
+    def __init__(self, runtime: Runtime, cluster_cidr: str, mask_size: int):
+        super().__init__(runtime, 1, user="system:serviceaccount:kube-system:node-controller")
         from sim.core.errors import ConfigError as ScenarioError
 
         try:

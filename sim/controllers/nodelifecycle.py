@@ -51,7 +51,7 @@ from sim.controllers.nodeeviction import (
 from sim.controllers.util import pod_condition
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 NO_SCHEDULE_BY_CONDITION = {
     ("MemoryPressure", "True"): "node.kubernetes.io/memory-pressure",
@@ -78,8 +78,8 @@ class NodeLifecycleController(NoExecuteTainting):
     name = "node-lifecycle-controller"
     resource = "nodes"
 
-    def __init__(self, cluster: Cluster, cfg: Any):
-        super().__init__(cluster, 8, user="system:serviceaccount:kube-system:node-controller")
+    def __init__(self, runtime: Runtime, cfg: Any):
+        super().__init__(runtime, 8, user="system:serviceaccount:kube-system:node-controller")
         self.cfg = cfg
         self.node_informer = self.informer("nodes")
         self.lease_informer = self.informer("leases", namespace="kube-node-lease")

@@ -28,7 +28,7 @@ from sim.controllers.base import Controller
 from sim.controllers.util import is_being_deleted, is_pod_terminal
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 GC_CHECK_PERIOD_S = 20.0
 QUARANTINE_S = 40.0
@@ -39,8 +39,8 @@ class PodGCController(Controller):
     name = "pod-garbage-collector-controller"
     resource = "pods"
 
-    def __init__(self, cluster: Cluster, terminated_threshold: int = 12500):
-        super().__init__(cluster, 1, user="system:serviceaccount:kube-system:pod-garbage-collector")
+    def __init__(self, runtime: Runtime, terminated_threshold: int = 12500):
+        super().__init__(runtime, 1, user="system:serviceaccount:kube-system:pod-garbage-collector")
         self.threshold = terminated_threshold
         self.pod_informer = self.informer(
             "pods", indexers={"nodeName": index_by_node_name, "podgc": _gc_index}

@@ -44,7 +44,7 @@ from sim.controllers.util import (
 )
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 BURST_REPLICAS = 500  # replica_set.go BurstReplicas
 SLOW_START_INITIAL_BATCH = 1  # controller_utils.go SlowStartInitialBatchSize
@@ -55,8 +55,8 @@ class ReplicaSetController(Controller):
     name = "replicaset-controller"
     resource = "replicasets.apps"
 
-    def __init__(self, cluster: Cluster, workers: int = 5, burst_replicas: int = BURST_REPLICAS):
-        super().__init__(cluster, workers)
+    def __init__(self, runtime: Runtime, workers: int = 5, burst_replicas: int = BURST_REPLICAS):
+        super().__init__(runtime, workers)
         self.burst_replicas = burst_replicas
         self.expectations = Expectations(self.clock)
         self.rs_informer = self.informer(

@@ -22,7 +22,7 @@ from sim.controllers.base import Controller
 from sim.controllers.util import is_being_deleted
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
+    from sim.client.runtime import Runtime
 
 
 def tolerates(tol: Any, taint: Any) -> bool:
@@ -43,8 +43,8 @@ class TaintEvictionController(Controller):
     name = "taint-eviction-controller"
     resource = "pods"
 
-    def __init__(self, cluster: Cluster, workers: int = 8):
-        super().__init__(cluster, workers, user="system:serviceaccount:kube-system:node-controller")
+    def __init__(self, runtime: Runtime, workers: int = 8):
+        super().__init__(runtime, workers, user="system:serviceaccount:kube-system:node-controller")
         self.pod_informer = self.informer("pods", indexers={"nodeName": index_by_node_name})
         self.node_informer = self.informer("nodes")
         self.pod_informer.add_event_handler(

@@ -9,8 +9,11 @@ each of a scheduled pod's many short-lived objects (requests, events, numpy view
 moves the counter towards a young collection that mostly promotes long-lived versions, which
 cost 3% of the scheduler's instructions per pod (benchmarks/instructions.py: 1,084,000 -> 1,051,000,
 the same as with the collector off). At most 20,000 objects in cycles wait for a collection;
-reference counting still frees everything that is not in a cycle at once. `Cluster` applies this once per process unless told
-not to (`Cluster(tune_gc=False)`).
+reference counting still frees everything that is not in a cycle at once.
+
+The collector belongs to the whole process, so only who owns the process turns this on: the
+`kubesim` CLI and the benchmarks do; a library user opts in with `Cluster(tune_gc=True)` (the
+default leaves the process as it was).
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
                               [--pool NAME] [--capacity cpu=4,memory=16Gi,pods=110]
                               [--ordinal N] [--seed N] [--token T]
 
-`RemoteCluster` is the smallest facade of `sim.cluster.Cluster` that the kubelet and the
-controllers use (`clock`, `streams`, `trace`, `client(user)`, `informers`, `network`), built
-over `HttpClient` instead of the in-process front, so their code runs unchanged. Its clock is
+`RemoteCluster` builds the same `Runtime` port that `sim.cluster.Cluster` hands every component
+(sim/client/runtime.py: `clock`, `streams`, `trace`, `client(user)`, `informers`), over
+`HttpClient` instead of the in-process front, so the kubelet and the controllers run unchanged. Its clock is
 set to the server's simulated instant (`GET /kubesim/v1/clock`) and paced in real time at the
 server's speed by this process's own `SimDriver`, so timestamps the loops write (lease renewals,
 container start times) agree with the server's clock to within a request's round trip.
@@ -14,8 +14,8 @@ container start times) agree with the server's clock to within a request's round
 Node identity: a remote node's InternalIP and fallback pod CIDR come from its ordinal
 (`--ordinal`, default 1000, so that they do not collide with the server's in-process nodes,
 which count from 0); node IPAM on the server normally assigns the pod CIDR first. The kubelet
-is built as `KubeletFleet.add_node` builds one (a SimulatedHost from the scenario defaults plus
-a Kubelet), with the node name given rather than derived from the pool.
+runs on a simulated host from the scenario defaults (`SimulatedBackend`), with the node name
+given rather than derived from the pool.
 
 SIGINT or SIGTERM stops the driver; the process exits 0. Logs of the remote node's pods are not
 served (the API server would proxy to this kubelet's port 10250, which is not modelled).
@@ -30,7 +30,7 @@ from typing import Any
 import click
 import orjson
 
-from sim.client.informer import SharedInformerFactory
+from sim.client.runtime import ComponentRuntime
 from sim.core import Clock, RandomStreams, TraceRecorder
 from sim.core.driver import SimDriver
 from sim.http.client import HttpClient
@@ -73,9 +73,11 @@ class RemoteCluster:
         self.driver = SimDriver(self.clock, realtime=True, speed=speed)
         self.streams = RandomStreams(self.seed)
         self.trace = TraceRecorder(self.clock, keep=keep_trace)
-        self.network: Any = None  # no network model: every node reaches the API server
         self.clients: list[HttpClient] = []
-        self.informers = SharedInformerFactory(self.client("informers"), self.clock)
+        self.runtime = ComponentRuntime(
+            self.clock, self.streams, self.trace, self.client, seed=self.seed
+        )
+        self.informers = self.runtime.informers
         self.kubelets: Any = None
         self.controllers: Any = None
 
@@ -99,35 +101,27 @@ class RemoteCluster:
         kubelet_config: dict[str, Any] | None = None,
         images: Any = None,
     ) -> Any:
-        """Start a simulated host and a kubelet registering Node `name` (call before `run`)."""
-        from runtime_adapters.simulated import SimulatedHost
-        from sim.kubelet import Kubelet, node_ip_for
-        from sim.kubelet import install as install_kubelets
+        """Start a simulated host and a kubelet registering Node `name` (call before `run`).
+        There is no network model here: every node reaches the API server."""
+        from runtime_adapters.simulated import (
+            BACKEND_FIELDS,
+            SimulatedBackend,
+            SimulatedHostOptions,
+        )
+        from sim.kubelet import KubeletFleet, node_ip_for, parse_config
         from sim.scenario.model import NodePool
 
         if self.kubelets is None:
-            self.kubelets = install_kubelets(self, kubelet_config, images)  # type: ignore[arg-type]
+            cfg = parse_config(kubelet_config, BACKEND_FIELDS)
+            options = SimulatedHostOptions.parse(cfg.backend_section, images)
+            backend = SimulatedBackend(self.clock, self.streams, options)
+            self.kubelets = KubeletFleet(self.runtime, cfg, backend)
         fleet = self.kubelets
         node_pool = NodePool(name=pool, count=1, capacity=dict(capacity or DEFAULT_CAPACITY))
-        cfg = fleet.config
-        host = SimulatedHost(
-            self.clock,
-            name,
-            cfg.catalog,
-            ids=self.streams.stream(f"host/{name}/ids"),
-            jitter=self.streams.stream(f"host/{name}/jitter"),
-            node_ip=node_ip_for(ordinal),
-            default_behavior=cfg.default_behavior,
-            pull_bandwidth_bps=cfg.image_pull_bandwidth_bps,
-            pull_check_s=cfg.pull_check_delay_s,
-            sandbox_delay_s=cfg.sandbox_delay_s,
+        fleet.start_node(
+            name, node_pool, ordinal, fleet.backend.new_host(name, node_ip_for(ordinal))
         )
-        kl = Kubelet(fleet, name, node_pool, ordinal, host)
-        fleet.hosts[name] = host
-        fleet.kubelets[name] = kl
-        kl.boot()
-        kl.start()
-        return kl
+        return fleet.kubelet(name)
 
     def start_controllers(self, names: list[str], config: dict[str, Any] | None = None) -> Any:
         """Start the named kube-controller-manager controllers (upstream names)."""
@@ -135,7 +129,7 @@ class RemoteCluster:
 
         cfg = dict(config or {})
         cfg["controllers"] = list(names)
-        self.controllers = install_controllers(self, cfg)  # type: ignore[arg-type]
+        self.controllers = install_controllers(self.runtime, cfg)
         return self.controllers
 
     def run(self) -> None:

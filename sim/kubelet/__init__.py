@@ -1,6 +1,6 @@
 """The kubelet: node registration, leases, node status, pod workers, probes and restarts.
 
-Public API: `install(cluster, config, images) -> KubeletFleet`, `KubeletFleet` (node actions),
+Public API: `install(runtime, config, backend) -> KubeletFleet`, `KubeletFleet` (node actions),
 `Kubelet` (one node: read-only views `pods()`, `healthz()`, `stats_summary()`),
 `KubeletConfig`/`parse_config`, `Backoff`, `admit`.
 """

@@ -6,21 +6,21 @@ lease is renewed every 25 % of it, pkg/kubelet/nodelease.go renewIntervalFractio
 serializeImagePulls true, evictionHard memory.available 100Mi and nodefs.available 10 % (which
 allocatable subtracts from capacity, pkg/kubelet/cm/node_container_manager_linux.go).
 
-The simulated host's parameters sit beside them: `imagePullBandwidth` (bytes per second, a
-quantity; default 100Mi), `pullCheckDelay` (a registry round trip, 100ms), `sandboxDelay`
-(RunPodSandbox, 200ms), `defaultBehavior` (runtime_adapters.simulated.behavior), `events`
-(whether the kubelet records Events, default true) and `podCIDRFallback` (true: use a per-node
-block when the Node has no spec.podCIDR; false: wait for one, Ready False meanwhile).
+Also `events` (whether the kubelet records Events, default true) and `podCIDRFallback` (true:
+use a per-node block when the Node has no spec.podCIDR; false: wait for one, Ready False
+meanwhile). The node backend's parameters are written in the same section (for the simulated
+host: `imagePullBandwidth`, `pullCheckDelay`, `sandboxDelay`, `defaultBehavior`); the
+composition root names them (`backend_fields`) and the backend parses them, from
+`KubeletConfig.backend_section`, so the kubelet knows no backend.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime_adapters.simulated import BehaviorError, ImageCatalog, parse_behavior, parse_duration_s
-from sim.api.quantity import QuantityError, memory_bytes
-from sim.core import ConfigError
+from sim.core import ConfigError, parse_duration
 
 __all__ = ["KubeletConfig", "parse_config"]
 
@@ -32,13 +32,10 @@ class KubeletConfig:
     node_lease_duration_s: int = 40
     max_pods: int = 110
     serialize_image_pulls: bool = True
-    image_pull_bandwidth_bps: float = 100 * 1024 * 1024
-    pull_check_delay_s: float = 0.1
-    sandbox_delay_s: float = 0.2
-    default_behavior: dict[str, Any] = field(default_factory=dict)
     events: bool = True
     pod_cidr_fallback: bool = True
-    catalog: ImageCatalog = field(default_factory=ImageCatalog.open)
+    #: the node backend's fields of the section, unparsed (module docstring)
+    backend_section: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lease_renew_interval_s(self) -> float:
@@ -52,10 +49,6 @@ _FIELDS = {
     "nodeLeaseDurationSeconds",
     "maxPods",
     "serializeImagePulls",
-    "imagePullBandwidth",
-    "pullCheckDelay",
-    "sandboxDelay",
-    "defaultBehavior",
     "events",
     "podCIDRFallback",
 }
@@ -69,9 +62,9 @@ def _duration(raw: dict[str, Any], key: str, default: float) -> float:
     if key not in raw:
         return default
     try:
-        return parse_duration_s(raw[key], f"spec.cluster.kubelet.{key}")
-    except BehaviorError as e:
-        raise _fail(e.path, e.message) from None
+        return parse_duration(raw[key])
+    except ValueError as e:
+        raise _fail(f"spec.cluster.kubelet.{key}", str(e)) from None
 
 
 def _bool(raw: dict[str, Any], key: str, default: bool) -> bool:
@@ -88,46 +81,27 @@ def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
     return v
 
 
-def parse_config(config: Any, images: Any = None) -> KubeletConfig:
-    """Validate `spec.cluster.kubelet` (and `spec.cluster.images`); raises ScenarioError."""
+def parse_config(config: Any, backend_fields: Iterable[str] = ()) -> KubeletConfig:
+    """Validate `spec.cluster.kubelet`; the `backend_fields` are the node backend's, passed on
+    unparsed in `backend_section`. Raises ConfigError (the scenario's ScenarioError)."""
     raw = config if config is not None else {}
     if not isinstance(raw, dict):
         raise _fail("spec.cluster.kubelet", "expected a mapping")
-    unknown = sorted(set(raw) - _FIELDS)
+    backend = set(backend_fields)
+    known = _FIELDS | backend
+    unknown = sorted(set(raw) - known)
     if unknown:
         raise _fail(
             f"spec.cluster.kubelet.{unknown[0]}",
-            f"unknown field (expected one of {', '.join(sorted(_FIELDS))})",
+            f"unknown field (expected one of {', '.join(sorted(known))})",
         )
-    bw: float = 100 * 1024 * 1024
-    if "imagePullBandwidth" in raw:
-        try:
-            bw = float(memory_bytes(raw["imagePullBandwidth"]))
-        except (QuantityError, TypeError, ValueError):
-            bw = 0.0
-        if bw <= 0:
-            raise _fail(
-                "spec.cluster.kubelet.imagePullBandwidth",
-                "expected a quantity of bytes per second > 0, such as 50Mi",
-            )
-    try:
-        behavior = parse_behavior(
-            raw.get("defaultBehavior"), "spec.cluster.kubelet.defaultBehavior"
-        )
-        catalog = ImageCatalog.parse(images)
-    except BehaviorError as e:
-        raise _fail(e.path, e.message) from None
     return KubeletConfig(
         node_status_update_frequency_s=_duration(raw, "nodeStatusUpdateFrequency", 10.0),
         node_status_report_frequency_s=_duration(raw, "nodeStatusReportFrequency", 300.0),
         node_lease_duration_s=_positive_int(raw, "nodeLeaseDurationSeconds", 40),
         max_pods=_positive_int(raw, "maxPods", 110),
         serialize_image_pulls=_bool(raw, "serializeImagePulls", True),
-        image_pull_bandwidth_bps=bw,
-        pull_check_delay_s=_duration(raw, "pullCheckDelay", 0.1),
-        sandbox_delay_s=_duration(raw, "sandboxDelay", 0.2),
-        default_behavior=behavior,
         events=_bool(raw, "events", True),
         pod_cidr_fallback=_bool(raw, "podCIDRFallback", True),
-        catalog=catalog,
+        backend_section={k: v for k, v in raw.items() if k in backend},
     )

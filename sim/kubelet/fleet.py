@@ -1,24 +1,30 @@
-"""Every node's kubelet and simulated host, and the node actions of the scenario timeline.
+"""Every node's kubelet and host, and the node actions of the scenario timeline.
 
-`install(cluster, config, images)` validates `spec.cluster.kubelet` and `spec.cluster.images`
-and returns a `KubeletFleet`; `fleet.add_pool(pool)` starts one host and one kubelet per node
-of a NodePool (node names `<pool>-<i>`, i from 1, as NodePool.node_name). The node actions
+`install(runtime, config, backend)` validates `spec.cluster.kubelet` and returns a
+`KubeletFleet` whose hosts come from `backend` (a `runtime_adapters.cri.NodeBackend` the
+composition root chose: simulated, or Docker); `fleet.add_pool(pool)` starts one host and one
+kubelet per node of a NodePool (node names `<pool>-<i>`, i from 1, as NodePool.node_name). A
+pool may name its own backend (`add_pool(pool, backend)`), so one fleet can run simulated and
+real nodes side by side. The fleet is the network model's `HostPower` port: whether a host is
+powered and whether a pod's application there accepts connections. The node actions
 (stop and restart a kubelet, power a node off and on, add and remove nodes) are methods here;
 each raises ApiError 404 (`nodes "<name>" not found`) for a node the fleet does not have.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from runtime_adapters.simulated import SimulatedHost
+from runtime_adapters.cri import CONTAINER_RUNNING, NodeBackend, NodeHost
 from sim.api.errors import ApiError, not_found
+from sim.client.runtime import NodeReachability, Runtime
 from sim.kubelet.config import KubeletConfig, parse_config
 from sim.kubelet.heartbeat import NodeHeartbeat
 from sim.kubelet.kubelet import Kubelet, node_ip_for
+from sim.kubelet.worker_base import POD_UID_LABEL
 
 if TYPE_CHECKING:
-    from sim.cluster import Cluster
     from sim.scenario.model import NodePool
 
 __all__ = ["KubeletFleet", "install"]
@@ -27,15 +33,19 @@ __all__ = ["KubeletFleet", "install"]
 class KubeletFleet:
     """The kubelets of a cluster (see the module docstring)."""
 
-    def __init__(self, cluster: Cluster, config: KubeletConfig):
-        self.cluster = cluster
+    def __init__(self, runtime: Runtime, config: KubeletConfig, backend: NodeBackend):
+        self.runtime = runtime
         self.config = config
+        self.backend = backend
+        self.reachability: NodeReachability | None = None
         self.kubelets: dict[str, Kubelet] = {}
-        self.hosts: dict[str, SimulatedHost] = {}
+        self.hosts: dict[str, NodeHost] = {}
         self.pools: dict[str, NodePool] = {}
+        self._pool_backends: dict[str, NodeBackend] = {}
         self._next_index: dict[str, int] = {}
         self._next_ordinal = 0
-        self.node_informer = cluster.informers.informer_for("nodes")
+        self._operator = runtime.client("kubesim")
+        self.node_informer = runtime.informers.informer_for("nodes")
         self.node_informer.add_event_handler(
             on_add=self._on_node, on_update=lambda _o, n: self._on_node(n)
         )
@@ -47,9 +57,38 @@ class KubeletFleet:
         if kl is not None:
             kl.on_node_update()
 
+    def connect_network(self, reachability: NodeReachability) -> None:
+        """The network model (installed after the kubelets) tells nodes whether they reach the
+        control plane; until it is connected, every node does."""
+        self.reachability = reachability
+        self.heartbeat.watch_network(reachability)
+
+    # -- HostPower, for the network model --------------------------------------------------------
+    def is_powered(self, node: str) -> bool:
+        host = self.hosts.get(node)
+        return host.powered if host is not None else True
+
+    def is_listening(self, pod: Mapping[str, Any]) -> bool:
+        """A pod's app accepts connections when one of its running containers would pass a
+        readiness check now (for a simulated host: its behaviour's `readyAfter`, `probes`)."""
+        host = self.hosts.get(pod["spec"].get("nodeName", ""))
+        if host is None:
+            return True
+        if not host.powered:
+            return False
+        running = [
+            c
+            for c in host.list_containers({POD_UID_LABEL: pod["metadata"]["uid"]})
+            if c.state == CONTAINER_RUNNING
+        ]
+        return any(host.probe(c.id, "readiness", {}).result == "success" for c in running)
+
     # -- nodes ---------------------------------------------------------------------------------
-    def add_pool(self, pool: NodePool) -> list[str]:
-        """Start a host and a kubelet for each of the pool's `count` nodes."""
+    def add_pool(self, pool: NodePool, backend: NodeBackend | None = None) -> list[str]:
+        """Start a host and a kubelet for each of the pool's `count` nodes, on `backend` (by
+        default the fleet's)."""
+        if backend is not None:
+            self._pool_backends[pool.name] = backend
         return [self.add_node(pool) for _ in range(pool.count)]
 
     def add_node(self, pool: NodePool | str) -> str:
@@ -74,20 +113,11 @@ class KubeletFleet:
         self._next_index[pool.name] = index + 1
         ordinal = self._next_ordinal
         self._next_ordinal += 1
-        cfg = self.config
-        streams = self.cluster.streams
-        host = SimulatedHost(
-            self.cluster.clock,
-            name,
-            cfg.catalog,
-            ids=streams.stream(f"host/{name}/ids"),
-            jitter=streams.stream(f"host/{name}/jitter"),
-            node_ip=node_ip_for(ordinal),
-            default_behavior=cfg.default_behavior,
-            pull_bandwidth_bps=cfg.image_pull_bandwidth_bps,
-            pull_check_s=cfg.pull_check_delay_s,
-            sandbox_delay_s=cfg.sandbox_delay_s,
-        )
+        backend = self._pool_backends.get(pool.name, self.backend)
+        return self.start_node(name, pool, ordinal, backend.new_host(name, node_ip_for(ordinal)))
+
+    def start_node(self, name: str, pool: NodePool, ordinal: int, host: NodeHost) -> str:
+        """Boot `host` and start the kubelet of node `name` on it."""
         kl = Kubelet(self, name, pool, ordinal, host)
         self.hosts[name] = host
         self.kubelets[name] = kl
@@ -101,7 +131,7 @@ class KubeletFleet:
             raise not_found("nodes", "", name)
         return kl
 
-    def host(self, name: str) -> SimulatedHost:
+    def host(self, name: str) -> NodeHost:
         self.kubelet(name)
         return self.hosts[name]
 
@@ -112,12 +142,17 @@ class KubeletFleet:
         self.hosts[name].power_off()
         del self.kubelets[name]
         del self.hosts[name]
-        self.cluster.trace.record("kubelet-fleet", "remove-node", f"node/{name}")
+        self.runtime.trace.record("kubelet-fleet", "remove-node", f"node/{name}")
+        self.runtime.clock.process(self._delete_node(name))
+
+    def _delete_node(self, name: str) -> Generator[Any, Any, None]:
         try:
-            self.cluster.api.delete("nodes", name, user="kubesim")
+            yield self._operator.delete("nodes", name)
         except ApiError as e:
             if e.code != 404:
-                raise
+                self.runtime.trace.record(
+                    "kubelet-fleet", "remove-node-error", f"node/{name}", "", e.message
+                )
 
     def stop_kubelet(self, name: str) -> None:
         """The kubelet process dies; its containers keep running."""
@@ -140,7 +175,7 @@ class KubeletFleet:
         kl = self.kubelet(name)
         kl.stop()
         self.hosts[name].power_off()
-        self.cluster.trace.record("kubelet-fleet", "power-off", f"node/{name}")
+        self.runtime.trace.record("kubelet-fleet", "power-off", f"node/{name}")
 
     def power_on(self, name: str) -> None:
         kl = self.kubelet(name)
@@ -149,7 +184,7 @@ class KubeletFleet:
             return
         host.power_on()
         kl.boot()
-        self.cluster.trace.record("kubelet-fleet", "power-on", f"node/{name}")
+        self.runtime.trace.record("kubelet-fleet", "power-on", f"node/{name}")
         kl.start()
 
     def node_names(self) -> list[str]:
@@ -157,8 +192,11 @@ class KubeletFleet:
 
 
 def install(
-    cluster: Cluster, config: dict[str, Any] | None = None, images: Any = None
+    runtime: Runtime,
+    config: dict[str, Any] | None,
+    backend: NodeBackend,
+    backend_fields: Iterable[str] = (),
 ) -> KubeletFleet:
-    """Validate `spec.cluster.kubelet` (config) and `spec.cluster.images` (images) and return the
-    fleet; add nodes with `fleet.add_pool(pool)`. Raises ScenarioError for bad input."""
-    return KubeletFleet(cluster, parse_config(config, images))
+    """Validate `spec.cluster.kubelet` (config; the `backend_fields` are left to the backend)
+    and return the fleet; add nodes with `fleet.add_pool(pool)`. Raises ConfigError."""
+    return KubeletFleet(runtime, parse_config(config, backend_fields), backend)

@@ -34,6 +34,7 @@ from sim.api.frozen import thaw
 from sim.api.kinds import REGISTRY
 from sim.apiserver.keys import object_key
 from sim.apiserver.renewals import NODE_HEARTBEAT, StandingRenewal
+from sim.client.runtime import NodeReachability
 
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
@@ -50,14 +51,14 @@ class NodeHeartbeat:
 
     def __init__(self, fleet: KubeletFleet):
         self.fleet = fleet
-        self.clock = fleet.cluster.clock
+        self.clock = fleet.runtime.clock
         self.kubelets: dict[str, Kubelet] = {}
         self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
         self.reporting: dict[str, Kubelet] = {}  # kubelets whose status heartbeat it renews
         self._unrenewed: dict[str, Kubelet] = {}  # kubelets that renew through their client
         self._lease_kind = REGISTRY.resolve("leases")
         self._node_kind = REGISTRY.resolve("nodes")
-        self._watching_network = False
+        self._network: NodeReachability | None = None
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
         self._report_seq = 0
@@ -70,7 +71,6 @@ class NodeHeartbeat:
     def add(self, kl: Kubelet) -> None:
         self.kubelets[kl.name] = kl
         self._unrenewed[kl.name] = kl
-        self._watch_network()
         self.renew(kl)
 
     def remove(self, kl: Kubelet) -> None:
@@ -130,17 +130,17 @@ class NodeHeartbeat:
             kv = registry.api.store.get(key)
             kl.lease = kv.value if kv is not None else None
 
-    def _watch_network(self) -> None:
-        network = getattr(self.fleet.cluster, "network", None)
-        if network is None or self._watching_network:
-            return
-        self._watching_network = True
-        network.topology.add_listener(self._network_changed)
+    def watch_network(self, network: NodeReachability) -> None:
+        """Follow the network model's topology (the composition root connects it once)."""
+        if self._network is None:
+            self._network = network
+            network.add_listener(self._network_changed)
 
     def _network_changed(self) -> None:
         """A partition breaks the connections of the nodes it separates (their watches end)
         and stops their standing renewals."""
-        topology = self.fleet.cluster.network.topology
+        topology = self._network
+        assert topology is not None
         running = {*self.standing, *self.reporting}
         if topology.is_whole:  # (nodes joining) nothing is cut: every node in it reaches us
             names = sorted(n for n in running if not topology.has(n))

@@ -23,8 +23,7 @@ import ipaddress
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from runtime_adapters.cri import ContainerEvent
-from runtime_adapters.simulated import SimulatedHost
+from runtime_adapters.cri import ContainerEvent, NodeHost
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.client.events import EventRecorder
@@ -76,11 +75,11 @@ class Kubelet:
     """The kubelet of one node (see the module docstring)."""
 
     def __init__(
-        self, fleet: KubeletFleet, name: str, pool: NodePool, ordinal: int, host: SimulatedHost
+        self, fleet: KubeletFleet, name: str, pool: NodePool, ordinal: int, host: NodeHost
     ):
         self.fleet = fleet
-        self.cluster = fleet.cluster
-        self.clock = fleet.cluster.clock
+        self.runtime = fleet.runtime
+        self.clock = fleet.runtime.clock
         self.config = fleet.config
         self.name = name
         self.pool = pool
@@ -102,7 +101,7 @@ class Kubelet:
         self.pod_informer: SharedInformer | None = None
         self.capacity = capacity_for(pool.capacity, self.config.max_pods)
         self.allocatable = allocatable_for(self.capacity, pool.allocatable)
-        ids = self.cluster.streams.stream(f"kubelet/{name}/ids")
+        ids = self.runtime.streams.stream(f"kubelet/{name}/ids")
         self.machine_id = ids.uuid().replace("-", "")
         self.system_uuid = ids.uuid()
         self._ids = ids
@@ -117,7 +116,7 @@ class Kubelet:
 
     # -- small helpers -------------------------------------------------------------------------
     def trace(self, verb: str, ref: str, detail: str = "") -> None:
-        self.cluster.trace.record(f"kubelet/{self.name}", verb, ref, "", detail)
+        self.runtime.trace.record(f"kubelet/{self.name}", verb, ref, "", detail)
 
     def event(self, obj: Any, type_: str, reason: str, message: str) -> None:
         if self.recorder is not None:
@@ -153,7 +152,7 @@ class Kubelet:
         self.backoff = Backoff(lambda: self.clock.now)
         self.image_backoff = Backoff(lambda: self.clock.now)
         self.client = NodeClient(
-            self.cluster.client(f"system:node:{self.name}"),
+            self.runtime.client(f"system:node:{self.name}"),
             self.clock,
             self.name,
             self.reaches_api_server,
@@ -277,10 +276,9 @@ class Kubelet:
         """Whether the network lets this node talk to the control plane (both ways): a
         partition cuts heartbeats and status posts as it cuts traffic. Without a network model
         every node always reaches it."""
-        network = getattr(self.cluster, "network", None)
-        if network is None:
+        topology = self.fleet.reachability
+        if topology is None:
             return True
-        topology = network.topology
         if not topology.has(self.name):  # joins the topology when its Node registers
             return True
         return bool(topology.can_connect(self.name, "control-plane"))

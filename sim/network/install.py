@@ -21,11 +21,14 @@ spec:
         # from: {pod: default/client}  or  from: {external: [pool-1, pool-2]} (NodePort)
 ```
 
-`install(cluster, config)` validates the section (ConfigError naming the field), puts the
-ClusterIP/NodePort allocator into the API server's admission chain and observers, creates the
-`kubernetes` Service at the first service IP (what kube-apiserver's bootstrap controller does),
-follows Node objects into the topology, starts kube-proxy's informers and the traffic clients,
-and returns the `Network`: the timeline's network actions (`cut_link`, `heal_link`, `partition`,
+`install(runtime, config, state=..., hosts=...)` validates the section (ConfigError naming the
+field), follows Node objects into the topology, starts kube-proxy's informers and the traffic
+clients, and returns the `Network`. The ClusterIP/NodePort allocator (`network.ipam`) and the
+`kubernetes` Service at the first service IP (`network.kubernetes_service()`) belong to the API
+server, as upstream's allocator and bootstrap controller run in kube-apiserver: the composition
+root puts them there. The network sees committed objects through the read-only
+`CommittedState` port and the hosts through the `HostPower` port (sim/client/runtime.py). The
+`Network` offers the timeline's network actions (`cut_link`, `heal_link`, `partition`,
 `isolate`, `heal`) and the traffic results (`traffic.summary()`, `traffic.plot()`).
 """
 
@@ -37,16 +40,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sim.api.errors import ApiError
+from sim.client.runtime import CommittedState, HostPower, Runtime
 from sim.core import ConfigError, parse_duration
 from sim.network.ipam import CLUSTER_DOMAIN, SERVICE_CIDR, DnsResolver, ServiceIPAM
 from sim.network.proxy import DEFAULT_SYNC_DELAY_S, DEFAULT_SYNC_JITTER, ProxyTables
 from sim.network.topology import Topology, TopologyError, parse_latency
-from sim.network.traffic import ClientSpec, Listening, PodTruth, TrafficEngine, TrafficRecorder
+from sim.network.traffic import ClientSpec, PodTruth, TrafficEngine, TrafficRecorder
 
 SECTION = "spec.cluster.network"
 CONTROL_PLANE_IP = "172.18.0.1"  # beside the kubelet's node IPs (172.18.0.2 and up)
 APISERVER_PORT = 6443
-POD_UID_LABEL = "io.kubernetes.pod.uid"
 _KEYS = (
     "serviceCIDR",
     "nodePortRange",
@@ -209,33 +212,22 @@ def parse_client(raw: Any, i: int) -> ClientSpec:
     )
 
 
-def fleet_listening(fleet: Any) -> Listening:
-    """The simulated hosts' truth: a pod's app accepts connections when one of its running
-    containers would pass a readiness check now (behaviour `readyAfter`, `probes`)."""
-
-    def listening(pod: Any) -> bool:
-        host = getattr(fleet, "hosts", {}).get(pod["spec"].get("nodeName", ""))
-        if host is None:
-            return True
-        if not getattr(host, "powered", True):
-            return False
-        running = [
-            c
-            for c in host.list_containers({POD_UID_LABEL: pod["metadata"]["uid"]})
-            if c.state == "CONTAINER_RUNNING"
-        ]
-        return any(host.probe(c.id, "readiness", {}).result == "success" for c in running)
-
-    return listening
-
-
 class Network:
     """A cluster's network (module docstring)."""
 
-    def __init__(self, cluster: Any, config: Mapping[str, Any] | None):
+    def __init__(
+        self,
+        runtime: Runtime,
+        config: Mapping[str, Any] | None,
+        *,
+        state: CommittedState,
+        hosts: HostPower | None = None,
+    ):
         cfg = _mapping(config, "")
         _unknown(cfg, _KEYS, "")
-        self.cluster = cluster
+        self.runtime = runtime
+        self.state = state
+        self.hosts = hosts
         cidr = str(cfg.get("serviceCIDR", SERVICE_CIDR))
         try:
             net = ipaddress.IPv4Network(cidr)
@@ -246,8 +238,8 @@ class Network:
             raise _fail("serviceCIDR", "expected a prefix between /12 and /30")
         ports = _port_range(cfg.get("nodePortRange", "30000-32767"))
         self.domain = str(cfg.get("clusterDomain", CLUSTER_DOMAIN))
-        self.ipam = ServiceIPAM(cluster.streams, cidr, ports)
-        self.topology = Topology(cluster.trace)
+        self.ipam = ServiceIPAM(runtime.streams, cidr, ports)
+        self.topology = Topology(runtime.trace)
         build_topology(self.topology, _mapping(cfg.get("topology"), "topology"))
         proxy = _mapping(cfg.get("proxy"), "proxy")
         _unknown(proxy, ("syncDelay", "syncJitter"), "proxy")
@@ -255,11 +247,11 @@ class Network:
         if not isinstance(jitter, int | float) or isinstance(jitter, bool) or jitter < 0:
             raise _fail("proxy.syncJitter", f"expected a number >= 0, got {jitter!r}")
         self.proxy = ProxyTables(
-            cluster.clock,
+            runtime.clock,
             self.topology,
-            cluster.streams.stream("kube-proxy/endpoint"),
-            seed=cluster.seed,
-            trace=cluster.trace,
+            runtime.streams.stream("kube-proxy/endpoint"),
+            seed=runtime.seed,
+            trace=runtime.trace,
             sync_delay_s=_duration(proxy.get("syncDelay", DEFAULT_SYNC_DELAY_S), "proxy.syncDelay"),
             sync_jitter=float(jitter),
         )
@@ -277,41 +269,36 @@ class Network:
 
     # -- start ---------------------------------------------------------------------------------
     def start(self) -> None:
-        c = self.cluster
-        api = c.api
-        self.ipam.restore(api.list("services")["items"])
-        api.admission.append(self.ipam)
-        api.observe(self.ipam.observe)
-        for node in api.list("nodes")["items"]:
+        """Follow Nodes into the topology, start kube-proxy's informers and the traffic clients
+        (after the composition root put `ipam` into the API server)."""
+        state = self.state
+        for node in state.list("nodes"):
             self.topology.add_node(node["metadata"]["name"], node["metadata"].get("labels"))
-        api.observe(self._observe_nodes)
-        if self._kubernetes_service:
-            self._bootstrap_kubernetes_service()
-        svc_inf = c.informers.informer_for("services")
-        slice_inf = c.informers.informer_for("endpointslices")
+        state.on_commit(self._observe_nodes)
+
+    def start_traffic(self) -> None:
+        informers = self.runtime.informers
+        svc_inf = informers.informer_for("services")
+        slice_inf = informers.informer_for("endpointslices")
         self.proxy.attach(svc_inf, slice_inf)
         svc_inf.start()
         slice_inf.start()
-        self.truth = PodTruth(c)
-        fleet = getattr(c, "kubelets", None)
+        self.truth = PodTruth(self.runtime.clock, self.state)
+        hosts = self.hosts
         self.engine = TrafficEngine(
-            c,
+            self.runtime,
+            self.state,
             self.topology,
             self.proxy,
             self.truth,
-            listening=fleet_listening(fleet) if fleet is not None else None,
-            host_up=self._host_up,
+            listening=hosts.is_listening if hosts is not None else None,
+            host_up=hosts.is_powered if hosts is not None else None,
         )
         for spec in self.clients:
             self.engine.add_client(spec)
 
-    def _host_up(self, node: str) -> bool:
-        fleet = getattr(self.cluster, "kubelets", None)
-        host = getattr(fleet, "hosts", {}).get(node) if fleet is not None else None
-        return bool(getattr(host, "powered", True)) if host is not None else True
-
-    def _observe_nodes(self, verb: str, kind: Any, obj: Any) -> None:
-        if kind.kind != "Node":
+    def _observe_nodes(self, verb: str, kind: str, obj: Any) -> None:
+        if kind != "Node":
             return
         name = obj["metadata"]["name"]
         if verb == "delete":
@@ -319,17 +306,13 @@ class Network:
         elif not self.topology.has(name):
             self.topology.add_node(name, obj["metadata"].get("labels"))
 
-    def _bootstrap_kubernetes_service(self) -> None:
+    def kubernetes_service(self) -> list[dict[str, Any]]:
         """pkg/controlplane/controller/kubernetesservice: the `kubernetes` Service at the first
-        service IP, and its endpoints (the apiserver's advertise address, port 6443)."""
-        api = self.cluster.api
-        try:
-            api.get("services", "kubernetes", namespace="default")
-            return
-        except ApiError:
-            pass
-        api.create(
-            "services",
+        service IP, and its endpoints (the apiserver's advertise address, port 6443), for the
+        API server to create at start (none when `kubernetesService: false`)."""
+        if not self._kubernetes_service:
+            return []
+        return [
             {
                 "apiVersion": "v1",
                 "kind": "Service",
@@ -352,10 +335,6 @@ class Network:
                     "type": "ClusterIP",
                 },
             },
-            user="system:apiserver",
-        )
-        api.create(
-            "endpointslices",
             {
                 "apiVersion": "discovery.k8s.io/v1",
                 "kind": "EndpointSlice",
@@ -368,22 +347,16 @@ class Network:
                 "endpoints": [{"addresses": [CONTROL_PLANE_IP], "conditions": {"ready": True}}],
                 "ports": [{"name": "https", "port": APISERVER_PORT, "protocol": "TCP"}],
             },
-            user="system:apiserver",
-        )
+        ]
 
     # -- DNS -----------------------------------------------------------------------------------
     def _get_service(self, namespace: str, name: str) -> Any:
-        try:
-            return self.cluster.api.get("services", name, namespace=namespace)
-        except ApiError:
-            return None
+        return self.state.get("services", name, namespace=namespace)
 
     def _headless_ips(self, namespace: str, name: str) -> list[str]:
         out = []
         sel = f"kubernetes.io/service-name={name}"
-        for es in self.cluster.api.list("endpointslices", namespace=namespace, label_selector=sel)[
-            "items"
-        ]:
+        for es in self.state.list("endpointslices", namespace=namespace, label_selector=sel):
             for ep in es.get("endpoints") or ():
                 if (ep.get("conditions") or {}).get("ready") is not False:
                     out += list(ep.get("addresses") or ())[:1]
@@ -432,8 +405,13 @@ class Network:
         return {svc: rec.summary(svc) for svc in rec.services()}
 
 
-def install(cluster: Any, config: Mapping[str, Any] | None = None) -> Network:
-    """Validate `spec.cluster.network`, wire the network into the cluster and start it."""
-    net = Network(cluster, config)
-    net.start()
-    return net
+def install(
+    runtime: Runtime,
+    config: Mapping[str, Any] | None = None,
+    *,
+    state: CommittedState,
+    hosts: HostPower | None = None,
+) -> Network:
+    """Validate `spec.cluster.network` and build the network; the composition root wires
+    `network.ipam` into the API server, then calls `start()` (module docstring)."""
+    return Network(runtime, config, state=state, hosts=hosts)

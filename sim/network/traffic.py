@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.api.errors import ApiError
+from sim.client.runtime import CommittedState, Runtime
+from sim.core import Clock
 from sim.network.proxy import NO_ENDPOINT, NO_LOCAL_ENDPOINT, NO_SERVICE, ProxyTables
 from sim.network.topology import CONTROL_PLANE, EXTERNAL, Topology
 
@@ -112,18 +113,18 @@ def _prestop_sleep_s(pod: Mapping[str, Any]) -> float:
 
 
 class PodTruth:
-    """What is really at a pod IP now: the committed pods, followed through an API observer."""
+    """What is really at a pod IP now: the committed pods, followed commit by commit."""
 
-    def __init__(self, cluster: Any):
-        self.clock = cluster.clock
+    def __init__(self, clock: Clock, state: CommittedState):
+        self.clock = clock
         self.by_ip: dict[str, Any] = {}
         self._ip_of: dict[str, str] = {}
-        for pod in cluster.api.list("pods")["items"]:
+        for pod in state.list("pods"):
             self._put(pod)
-        cluster.api.observe(self._observe)
+        state.on_commit(self._observe)
 
-    def _observe(self, verb: str, kind: Any, obj: Any) -> None:
-        if kind.kind != "Pod":
+    def _observe(self, verb: str, kind: str, obj: Any) -> None:
+        if kind != "Pod":
             return
         if verb == "delete":
             key = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
@@ -276,7 +277,8 @@ class TrafficEngine:
 
     def __init__(
         self,
-        cluster: Any,
+        runtime: Runtime,
+        state: CommittedState,
         topology: Topology,
         tables: ProxyTables,
         truth: PodTruth,
@@ -284,8 +286,9 @@ class TrafficEngine:
         listening: Listening | None = None,
         host_up: Callable[[str], bool] | None = None,
     ):
-        self.cluster = cluster
-        self.clock = cluster.clock
+        self.streams = runtime.streams
+        self.clock = runtime.clock
+        self.state = state
         self.topology = topology
         self.tables = tables
         self.truth = truth
@@ -301,7 +304,7 @@ class TrafficEngine:
         self.clock.process(self._run(spec))
 
     def _run(self, spec: ClientSpec) -> Any:
-        stream = self.cluster.streams.stream(f"traffic/{spec.name}")
+        stream = self.streams.stream(f"traffic/{spec.name}")
         if spec.start_s > self.clock.now:
             yield self.clock.timeout(spec.start_s - self.clock.now)
         i = 0
@@ -379,9 +382,8 @@ class TrafficEngine:
 
     def _pod(self, key: str) -> Any:
         ns, _, name = key.partition("/")
-        try:
-            pod = self.cluster.api.get("pods", name, namespace=ns)
-        except ApiError:  # NotFound: the client pod is gone
+        pod = self.state.get("pods", name, namespace=ns)
+        if pod is None:  # the client pod is gone
             return None
         status = pod.get("status") or {}
         if status.get("phase") != "Running" or not status.get("podIP"):
@@ -389,10 +391,7 @@ class TrafficEngine:
         return pod
 
     def _service(self, namespace: str, name: str) -> Any:
-        try:
-            return self.cluster.api.get("services", name, namespace=namespace)
-        except ApiError:  # NotFound: DNS answers NXDOMAIN
-            return None
+        return self.state.get("services", name, namespace=namespace)  # None: NXDOMAIN
 
     @staticmethod
     def _port(svc: Any, spec: ClientSpec) -> int:

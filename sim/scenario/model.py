@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sim.api.errors import ApiError, status_dict
 
@@ -18,8 +18,33 @@ NODE_ACTIONS = {
     "addNode": "add_node",
 }
 
-if TYPE_CHECKING:
-    from sim.cluster import Cluster
+
+class TimelineTarget(Protocol):
+    """What a timeline action acts on: the cluster's Python API (sim/cluster.py implements it),
+    its kubelet fleet and its network model (None when the cluster runs none)."""
+
+    @property
+    def kubelets(self) -> Any: ...
+
+    @property
+    def network(self) -> Any: ...
+
+    def apply(self, manifest: Any, *, user: str = ...) -> list[dict[str, Any]]: ...
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str = ...,
+        *,
+        grace_period_seconds: int | None = ...,
+        propagation_policy: str | None = ...,
+        user: str = ...,
+    ) -> dict[str, Any]: ...
+
+    def scale(
+        self, kind: str, name: str, replicas: int, namespace: str = ..., *, user: str = ...
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -105,22 +130,20 @@ class TimelineAction:
             return f"{self.verb} {self.name}"
         return f"{self.verb} {self.kind}/{self.name}"
 
-    def run(self, cluster: Cluster) -> None:
+    def run(self, cluster: TimelineTarget) -> None:
         if self.verb == "apply":
             cluster.apply(list(self.manifests), user="scenario")
         elif self.verb == "delete":
-            cluster.api.delete(
+            cluster.delete(
                 self.kind,
                 self.name,
-                namespace=self.namespace,
+                self.namespace,
                 user="scenario",
                 grace_period_seconds=self.options.get("gracePeriodSeconds"),
                 propagation_policy=self.options.get("propagationPolicy"),
             )
         elif self.verb == "scale":
-            cluster.api.update_scale(
-                self.kind, self.name, self.replicas, namespace=self.namespace, user="scenario"
-            )
+            cluster.scale(self.kind, self.name, self.replicas, self.namespace, user="scenario")
         elif self.verb == "network":
             self._network(cluster)
         elif self.verb in NODE_ACTIONS:
@@ -133,7 +156,7 @@ class TimelineAction:
         else:  # the loader admits no other verb
             raise ValueError(f"unknown timeline verb {self.verb!r}")
 
-    def _network(self, cluster: Cluster) -> None:
+    def _network(self, cluster: TimelineTarget) -> None:
         net = cluster.network
         if net is None:
             raise _no_network("network")

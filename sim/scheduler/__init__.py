@@ -1,7 +1,7 @@
 """kube-scheduler: the scheduling queue, the framework with upstream's extension points, the
 default plugins, profiles from KubeSchedulerConfiguration, preemption, and an explain API.
 
-    sched = install(cluster, {"profiles": [...]})     # start it on a Cluster
+    sched = install(runtime, {"profiles": [...]})     # start it on a Runtime port
     explain(pod, nodes, pods, config, objects)        # why a pod lands where it does
     register_plugin("MyScore")(MyScorePlugin)         # a custom plugin, enabled by name
 

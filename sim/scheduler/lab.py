@@ -138,7 +138,7 @@ def run_variant(
     sched_cfg = dict(variant.get("scheduler") or {})
     if "configFile" in sched_cfg:
         sched_cfg["configFile"] = str(base / sched_cfg["configFile"])
-    sched = install(c, sched_cfg)
+    sched = install(c.runtime, sched_cfg)
     series = Series(str(variant.get("name", "variant")))
     c.clock.process(_workload(c, spec.get("workload") or {}, duration))
 

@@ -23,7 +23,7 @@ feasible/evaluated counts, its weighted total, per-plugin scores and the runner-
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import numpy as np
 
 import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
 from sim.client.events import EventRecorder
+from sim.client.runtime import Runtime
 from sim.core import ConfigError as CoreConfigError
 from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
@@ -74,7 +75,7 @@ class Handle:
         self.scheduler = scheduler
         self.client = scheduler.client
         self.clock = scheduler.clock
-        self.preemption_rng = scheduler.cluster.streams.stream("scheduler/preemption")
+        self.preemption_rng = scheduler.runtime.streams.stream("scheduler/preemption")
         self.seconds_of = scheduler.clock.seconds_of
 
     @property
@@ -87,7 +88,7 @@ class Scheduler(EventHandlers, BindingCycle):
 
     def __init__(
         self,
-        cluster: Any,
+        runtime: Runtime,
         config: SchedulerConfiguration,
         *,
         cycle_base_s: float = 0.0005,
@@ -95,16 +96,16 @@ class Scheduler(EventHandlers, BindingCycle):
         per_scored_node_s: float = 0.000001,
         record_events: bool = True,
     ):
-        self.cluster = cluster
-        self.clock = cluster.clock
-        self.trace = cluster.trace
+        self.runtime = runtime
+        self.clock = runtime.clock
+        self.trace = runtime.trace
         self.config = config
-        self.client = cluster.client(USER)
+        self.client = runtime.client(USER)
         self.cycle_base_s = cycle_base_s
         self.per_node_s = per_node_s
         self.per_scored_node_s = per_scored_node_s
         self.snapshot = Snapshot()
-        self.rng = TieBreak(cluster.streams.stream("scheduler/select-host"))
+        self.rng = TieBreak(runtime.streams.stream("scheduler/select-host"))
         self.handle = Handle(self)
         self.frameworks: dict[str, Framework] = {}
         for i, prof in enumerate(config.profiles):
@@ -147,12 +148,12 @@ class Scheduler(EventHandlers, BindingCycle):
 
     # -- wiring ------------------------------------------------------------------------------
     def start(self) -> None:
-        inf = self.cluster.informers
+        inf = self.runtime.informers
         self.pods = inf.informer_for("pods")
         self.nodes = inf.informer_for("nodes")
         self.nodes.add_event_handler(self._node_add, self._node_update, self._node_delete)
         self.pods.add_event_handler(self._pod_add, self._pod_update, self._pod_delete)
-        extra = (
+        extra: tuple[tuple[str, Callable[[Any, bool], None]], ...] = (
             ("namespaces", self._ns_event),
             ("services", self._svc_event),
             ("replicasets", self._rs_event),
@@ -160,11 +161,7 @@ class Scheduler(EventHandlers, BindingCycle):
         self.others = []
         for kind, fn in extra:
             i = inf.informer_for(kind)
-            i.add_event_handler(
-                lambda o, fn=fn: fn(o, False),
-                lambda _o, n, fn=fn: fn(n, False),
-                lambda o, fn=fn: fn(o, True),
-            )
+            i.add_event_handler(*_relay(fn))
             self.others.append(i)
             i.start()
         self.nodes.start()
@@ -269,33 +266,38 @@ class Scheduler(EventHandlers, BindingCycle):
         return cost
 
 
-def why(cluster: Any, key: str) -> list[str]:
-    """The scheduler's trace records for pod `namespace/name`, as lines."""
+def _relay(
+    fn: Callable[[Any, bool], None],
+) -> tuple[Callable[[Any], None], Callable[[Any, Any], None], Callable[[Any], None]]:
+    """Informer handlers that pass (object, deleted) to `fn`."""
+    return (lambda o: fn(o, False), lambda _o, n: fn(n, False), lambda o: fn(o, True))
+
+
+def why(runtime: Any, key: str) -> list[str]:
+    """The scheduler's trace records for pod `namespace/name`, as lines (`runtime`: anything
+    with a `trace`, a Cluster or a Runtime)."""
     return [
         f"t={r.time:g}s {r.verb} {r.detail}"
-        for r in cluster.trace
+        for r in runtime.trace
         if r.component == COMPONENT and r.ref == key
     ]
 
 
 def install(
-    cluster: Any,
+    runtime: Runtime,
     config: dict[str, Any] | None = None,
     *,
     base_dir: str | Path | None = None,
     **options: Any,
 ) -> Scheduler:
-    """Start kube-scheduler on `cluster` from the scenario's spec.cluster.scheduler section
-    (a KubeSchedulerConfiguration dict, or {configFile: path} relative to `base_dir`, by
-    default the directory of `cluster.scenario`); bad input raises sim.core.ConfigError (the
-    scenario loader's ScenarioError) naming the field. `options` tune the latency model."""
+    """Start kube-scheduler from the scenario's spec.cluster.scheduler section (a
+    KubeSchedulerConfiguration dict, or {configFile: path} relative to `base_dir`, which the
+    composition root sets to the scenario's directory); bad input raises sim.core.ConfigError
+    (the scenario loader's ScenarioError) naming the field. `options` tune the latency model."""
     base = Path(base_dir) if base_dir is not None else None
-    scenario = getattr(cluster, "scenario", None)
-    if base is None and scenario is not None and getattr(scenario, "source", None):
-        base = Path(scenario.source).parent
     try:
         cfg = parse_configuration(config, base)
-        sched = Scheduler(cluster, cfg, **options)
+        sched = Scheduler(runtime, cfg, **options)
     except ConfigError as e:
         raise CoreConfigError(f"spec.cluster.scheduler.{e.path}: {e.what}") from None
     sched.start()

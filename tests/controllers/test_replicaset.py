@@ -65,7 +65,7 @@ def test_creates_in_slow_start_batches_and_reports_status() -> None:
 
 def test_burst_replicas_caps_one_sync_and_expectations_hold_the_next() -> None:
     c = Cluster(seed=3, controller_manager=False)
-    ctl = ReplicaSetController(c, burst_replicas=5)
+    ctl = ReplicaSetController(c.runtime, burst_replicas=5)
     ctl.start()
     c.apply(rs("web", 12))
     c.run(5)

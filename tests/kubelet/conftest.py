@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sim import Cluster
-from sim.kubelet import KubeletFleet, install
+from sim.kubelet import KubeletFleet
 from sim.scenario.model import NodePool
 
 POOL = NodePool("n", 2, {"cpu": "4", "memory": "8Gi"})
@@ -16,7 +16,7 @@ def kubelet_cluster(
     config: dict | None = None, images: Any = None, pools: tuple = (POOL,), seed: int = 3
 ) -> tuple[Cluster, KubeletFleet]:
     c = Cluster(seed=seed, controller_manager=False, scheduler=False)
-    fleet = install(c, {"events": False, **(config or {})}, images)
+    fleet = c.install_kubelets({"events": False, **(config or {})}, images)
     for p in pools:
         fleet.add_pool(p)
     c.run(1)

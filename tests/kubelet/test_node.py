@@ -8,7 +8,7 @@ import pytest
 
 from sim import ApiError, Cluster
 from sim.api.quantity import memory_bytes
-from sim.kubelet import fallback_pod_cidr, install
+from sim.kubelet import fallback_pod_cidr
 from sim.scenario.loader import ScenarioError
 from sim.scenario.model import NodePool
 from tests.kubelet.conftest import POOL, bound_pod, kubelet_cluster
@@ -37,7 +37,7 @@ def test_registration_reports_upstream_node_fields() -> None:
 
 def test_registration_adopts_a_node_that_already_exists() -> None:
     c = Cluster(seed=1, node_pools=[POOL])
-    fleet = install(c, {"events": False})
+    fleet = c.install_kubelets({"events": False})
     fleet.add_pool(POOL)
     c.run(2)
     node = c.get("nodes", "n-2")
@@ -144,7 +144,7 @@ def test_fallback_pod_cidr(ordinal: int, cidr: str) -> None:
 
 def test_node_pod_cidr_wins_when_set() -> None:
     c = Cluster(seed=1, controller_manager=False, scheduler=False)
-    fleet = install(c, {"events": False})
+    fleet = c.install_kubelets({"events": False})
     fleet.add_pool(POOL)
     c.run(1)
     c.api.patch("nodes", "n-1", {"spec": {"podCIDR": "10.50.7.0/24"}}, user="nodeipam")
@@ -238,7 +238,7 @@ def test_adding_to_an_unknown_pool_fails() -> None:
 )
 def test_bad_config_is_a_scenario_error(config: dict, images: object, field: str) -> None:
     with pytest.raises(ScenarioError, match=field.replace("[", r"\[").replace("]", r"\]")):
-        install(Cluster(seed=0), config, images)
+        Cluster(seed=0).install_kubelets(config, images)
 
 
 def test_read_only_views() -> None:

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import Cluster
-from sim.kubelet import install
 from sim.scenario.model import NodePool
 from tests.kubelet.conftest import bound_pod, kubelet_cluster, kubelet_records
 
@@ -322,7 +321,7 @@ def test_graceful_termination(
 
 def test_full_cluster_deployment_runs_and_becomes_ready() -> None:
     c = Cluster(seed=5)
-    fleet = install(c, {"events": True})
+    fleet = c.install_kubelets({"events": True})
     fleet.add_pool(NodePool("w", 3, {"cpu": "4", "memory": "8Gi"}))
     c.run(2)
     from tests.conftest import deployment

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import ApiError, Cluster
-from sim.kubelet import install
 from sim.scenario.model import NodePool
 
 POOL = NodePool("n", 3, {"cpu": "4", "memory": "8Gi"})
@@ -20,7 +19,7 @@ LEASES = "kube-node-lease"
 def cluster(*, standing: bool = True, control_plane: bool = False) -> tuple[Cluster, Any]:
     c = Cluster(seed=5, controller_manager=control_plane, scheduler=control_plane)
     c.api.renewals.enabled = standing
-    fleet = install(c, {"events": False})
+    fleet = c.install_kubelets({"events": False})
     fleet.add_pool(POOL)
     c.run(1)
     return c, fleet

@@ -7,7 +7,7 @@ from typing import Any
 
 from sim import Cluster
 from sim.api.frozen import thaw
-from sim.network import Network, install
+from sim.network import Network
 from sim.scenario.model import NodePool
 from tests.controllers.fakes import FakeKubelet
 
@@ -68,7 +68,7 @@ def make_env(
         kubelet=False,
         network=False,
     )
-    net = install(c, network)
+    net = c.install_network(network)
     k = CidrKubelet(c, **kubelet)
     return c, net, k
 

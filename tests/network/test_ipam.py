@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from sim import ApiError, Cluster
-from sim.network import install
 from sim.network.ipam import candidate_names, parse_service_fqdn, service_fqdn
 
 
@@ -20,7 +19,7 @@ def svc(name: str, **spec: Any) -> dict[str, Any]:
 @pytest.fixture
 def c() -> Cluster:
     c = Cluster(seed=3, controller_manager=False, scheduler=False, kubelet=False, network=False)
-    install(c, {})
+    c.install_network({})
     return c
 
 
@@ -125,7 +124,7 @@ def test_type_change_to_external_name_releases_the_ip(c: Cluster) -> None:
 
 def test_a_full_range_is_an_internal_error() -> None:
     c = Cluster(seed=1, controller_manager=False, scheduler=False, kubelet=False, network=False)
-    install(c, {"serviceCIDR": "10.0.0.0/29"})  # 6 usable, one for kubernetes
+    c.install_network({"serviceCIDR": "10.0.0.0/29"})  # 6 usable, one for kubernetes
     for i in range(5):
         c.create(svc(f"s{i}"))
     with pytest.raises(ApiError) as e:
@@ -139,7 +138,9 @@ def test_a_full_range_is_an_internal_error() -> None:
 def test_restart_restores_allocations_from_the_store(c: Cluster) -> None:
     c.create(svc("a", clusterIP="10.96.0.40"))
     c.api.admission = [p for p in c.api.admission if p.name != "ServiceIPAllocator"]
-    install(c, {})  # a second allocator, as after an apiserver restart: repairs from the store
+    c.install_network(
+        {}
+    )  # a second allocator, as after an apiserver restart: repairs from the store
     with pytest.raises(ApiError):
         c.create(svc("b", clusterIP="10.96.0.40"))
 
@@ -168,10 +169,9 @@ def test_fqdn_round_trip() -> None:
 def test_resolve_through_the_cluster(c: Cluster) -> None:
     from sim.network import Network
 
-    net: Network = install(
-        Cluster(seed=2, controller_manager=False, scheduler=False, kubelet=False, network=False), {}
-    )
-    ip = net.cluster.create(svc("web"))["spec"]["clusterIP"]
+    other = Cluster(seed=2, controller_manager=False, scheduler=False, kubelet=False, network=False)
+    net: Network = other.install_network({})
+    ip = other.create(svc("web"))["spec"]["clusterIP"]
     assert net.resolve("web") == [ip]
     assert net.resolve("web.default") == [ip]
     assert net.resolve("web.default.svc.cluster.local") == [ip]

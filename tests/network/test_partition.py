@@ -32,7 +32,6 @@ class PartitionAwareKubelet(CidrKubelet):
 def test_a_node_cut_from_the_control_plane() -> None:
     PartitionAwareKubelet.topology = None
     from sim import Cluster
-    from sim.network import install
     from sim.scenario.model import NodePool
 
     c = Cluster(
@@ -42,8 +41,8 @@ def test_a_node_cut_from_the_control_plane() -> None:
         kubelet=False,
         network=False,
     )
-    net = install(
-        c, {"clients": [{"name": "probe", "service": "web", "rate": 20, "from": {"node": "z0-2"}}]}
+    net = c.install_network(
+        {"clients": [{"name": "probe", "service": "web", "rate": 20, "from": {"node": "z0-2"}}]}
     )
     PartitionAwareKubelet.topology = net.topology
     k = PartitionAwareKubelet(c)

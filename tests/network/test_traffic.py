@@ -10,7 +10,6 @@ import pytest
 
 from sim.api.frozen import thaw
 from sim.core import ConfigError
-from sim.network import install
 from sim.network.traffic import Request, TrafficRecorder
 from tests.network.conftest import CidrKubelet, make_env, web
 
@@ -246,10 +245,7 @@ def test_config_errors_name_the_field(cfg: dict[str, Any], field: str) -> None:
     from sim import Cluster
 
     with pytest.raises(ConfigError) as e:
-        install(
-            Cluster(
-                seed=1, controller_manager=False, scheduler=False, kubelet=False, network=False
-            ),
-            cfg,
-        )
+        Cluster(
+            seed=1, controller_manager=False, scheduler=False, kubelet=False, network=False
+        ).install_network(cfg)
     assert str(e.value).startswith(f"spec.cluster.network.{field}:")

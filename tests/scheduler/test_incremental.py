@@ -105,7 +105,7 @@ def decisions(
             "value": 1000,
         }
     )
-    sched = install(c, {"percentageOfNodesToScore": percentage})
+    sched = install(c.runtime, {"percentageOfNodesToScore": percentage})
     for fwk in sched.frameworks.values():
         fwk.incremental = incremental
     created: list[str] = []

@@ -113,7 +113,7 @@ def test_scheduler_safety(
     c = Cluster(
         seed=seed, node_pools=pools, controller_manager=False, scheduler=False, kubelet=False
     )
-    sched = install(c, None)
+    sched = install(c.runtime, None)
     sched.decision_hooks.append(check_decision)
     bound_to: dict[str, str] = {}
 

@@ -30,7 +30,7 @@ def nodes_of(c: Cluster) -> dict[str, str | None]:
 
 def test_pods_are_bound_through_the_binding_subresource_and_explained_in_the_trace() -> None:
     c = cluster()
-    install(c, None)
+    install(c.runtime, None)
     for i in range(6):
         c.api.create("pods", pod(f"p{i}", "1"))
     c.run(5)
@@ -54,7 +54,7 @@ def test_pods_are_bound_through_the_binding_subresource_and_explained_in_the_tra
 
 def test_unschedulable_pod_gets_condition_and_event_then_moves_on_node_add() -> None:
     c = cluster(1, cpu="1")
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", pod("big", "2"))
     c.run(5)
     p = c.get("pods", "big")
@@ -91,7 +91,7 @@ def test_higher_priority_pods_are_popped_first() -> None:
             "value": 100,
         }
     )
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", pod("low", "1"))
     c.api.create("pods", pod("high", "1", priorityClassName="high", preemptionPolicy="Never"))
     c.run(5)
@@ -100,7 +100,7 @@ def test_higher_priority_pods_are_popped_first() -> None:
 
 def test_gated_pods_wait_for_their_gates() -> None:
     c = cluster(1)
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", pod("g", schedulingGates=[{"name": "wait"}]))
     c.run(3)
     assert nodes_of(c)["g"] is None
@@ -145,7 +145,7 @@ def test_second_profile_with_a_custom_plugin_is_selected_by_scheduler_name() -> 
             },
         ]
     }
-    install(c, cfg)
+    install(c.runtime, cfg)
     c.api.create("pods", pod("plain", "100m"))
     c.api.create("pods", pod("aware", "100m", schedulerName="gpu-aware"))
     c.api.create("pods", pod("other", "100m", schedulerName="nobody"))
@@ -217,7 +217,7 @@ def test_preemption_evicts_the_lowest_victims_and_lands_on_the_nominated_node() 
     c = cluster(2, cpu="2")
     prio(c, "high", 1000)
     prio(c, "low", 10)
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", victim("a", "1500m", "low"))  # alone on one node
     c.api.create("pods", victim("b", "1", None))  # priority 0 ...
     c.api.create("pods", victim("b2", "500m", "low"))  # ... with b on the other
@@ -241,7 +241,7 @@ def test_preemption_waits_for_terminating_victims() -> None:
     then lands once the test (playing the kubelet) removes the victim."""
     c = cluster(1, cpu="2")
     prio(c, "high", 1000)
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", pod("v", "2", terminationGracePeriodSeconds=30))
     c.run(3)
     c.api.create("pods", victim("hi", "2", "high"))
@@ -261,7 +261,7 @@ def test_preemption_waits_for_terminating_victims() -> None:
 def test_preemption_policy_never_does_not_preempt() -> None:
     c = cluster(1, cpu="1")
     prio(c, "high", 1000)
-    install(c, None)
+    install(c.runtime, None)
     c.api.create("pods", victim("v", "1", None))
     c.run(2)
     c.api.create("pods", victim("hi", "1", "high", preemptionPolicy="Never"))
