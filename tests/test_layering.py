@@ -3,7 +3,11 @@
 core < api < store < apiserver < client < {scheduler, controllers, kubelet, network}
 < scenario < cluster, cli. runtime_adapters sits beside client: the kubelet may use it, and only
 the composition root (cluster, cli) may import a Docker adapter. Imports under
-`if TYPE_CHECKING:` do not count.
+`if TYPE_CHECKING:` count like any other: a type annotation is a dependency too.
+
+The seams (docs/architecture.md): no component imports the composition root `sim.cluster`; the
+kubelet sees node backends only through `runtime_adapters.cri`, and nothing below the root
+imports a particular backend (`runtime_adapters.simulated`, `runtime_adapters.docker`).
 """
 
 from __future__ import annotations
@@ -45,15 +49,8 @@ def layer_of(module: str) -> str | None:
 
 def imports(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text())
-    type_checking: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for sub in ast.walk(node):
-                type_checking.add(id(sub))
     out = []
     for node in ast.walk(tree):
-        if id(node) in type_checking:
-            continue
         if isinstance(node, ast.Import):
             out += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -88,3 +85,32 @@ def test_module_imports_only_lower_layers(path: Path) -> None:
             assert their_layer not in PEERS_MAY_NOT_IMPORT_EACH_OTHER, f"peer import: {where}"
         if "docker" in target.split(".") and target.startswith("runtime_adapters"):
             assert my_layer in ("sim.cluster", "sim.cli"), f"only the root imports Docker: {where}"
+
+
+COMPONENTS = (
+    "sim.controllers",
+    "sim.kubelet",
+    "sim.scheduler",
+    "sim.network",
+    "sim.scenario",
+    "sim.client",
+    "sim.apiserver",
+    "sim.store",
+    "runtime_adapters",
+)
+BACKENDS = ("runtime_adapters.simulated", "runtime_adapters.docker")
+ROOT_MODULES = ("sim.cluster", "sim.cli", "sim.http.remote", "sim.http.serve", "sim")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[module_name(p) for p in SOURCES])
+def test_components_see_ports_not_the_root_or_a_backend(path: Path) -> None:
+    me = module_name(path)
+    for line, target in imports(path):
+        where = f"{path.relative_to(ROOT)}:{line} imports {target}"
+        if any(me == c or me.startswith(c + ".") for c in COMPONENTS):
+            assert not (target == "sim.cluster" or target.startswith("sim.cluster.")), (
+                f"a component imports the composition root: {where}"
+            )
+        backend = next((b for b in BACKENDS if target == b or target.startswith(b + ".")), None)
+        if backend is not None and not me.startswith(backend):
+            assert me in ROOT_MODULES, f"only the composition root picks a node backend: {where}"

@@ -25,7 +25,7 @@ from sim.kubelet.kubelet import Kubelet, node_ip_for
 from sim.kubelet.worker_base import POD_UID_LABEL
 
 if TYPE_CHECKING:
-    from sim.scenario.model import NodePool
+    from sim.kubelet.pool import NodePool
 
 __all__ = ["KubeletFleet", "install"]
 

@@ -45,7 +45,7 @@ from sim.kubelet.pod_worker import PodWorker
 
 if TYPE_CHECKING:
     from sim.kubelet.fleet import KubeletFleet
-    from sim.scenario.model import NodePool
+    from sim.kubelet.pool import NodePool
 
 __all__ = ["KUBELET_VERSION", "Kubelet", "fallback_pod_cidr", "node_ip_for"]
 
