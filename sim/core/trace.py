@@ -42,22 +42,27 @@ class TraceRecord(NamedTuple):
 _new_record = tuple.__new__
 
 
-def canonical_line(record: TraceRecord) -> bytes:
-    """One JSON object with its keys in sorted order (built in that order, so no sort).
-    TraceRecorder.record inlines the same construction on its hot path."""
-    return (
-        orjson.dumps(
-            {
-                "component": record.component,
-                "detail": record.detail,
-                "ref": record.ref,
-                "resourceVersion": record.resource_version,
-                "time": record.time,
-                "verb": record.verb,
-            }
-        )
-        + b"\n"
+def _line(
+    time: float, component: str, verb: str, ref: str, resource_version: str, detail: str
+) -> bytes:
+    """The one definition of a trace line, the unit of the digest: a JSON object with its keys
+    in sorted order (built in that order, so no sort), ending in a newline."""
+    return orjson.dumps(
+        {
+            "component": component,
+            "detail": detail,
+            "ref": ref,
+            "resourceVersion": resource_version,
+            "time": time,
+            "verb": verb,
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
     )
+
+
+def canonical_line(record: TraceRecord) -> bytes:
+    """The trace line of a record (what the JSON Lines file holds and the digest hashes)."""
+    return _line(*record)
 
 
 class TraceRecorder:
@@ -88,17 +93,7 @@ class TraceRecorder:
         env = self._env
         now = float(env.now) if env is not None else self._now()  # type: ignore[operator]
         rec = _new_record(TraceRecord, (now, component, verb, ref, resource_version, detail))
-        line = orjson.dumps(  # canonical_line(rec), inline
-            {
-                "component": component,
-                "detail": detail,
-                "ref": ref,
-                "resourceVersion": resource_version,
-                "time": now,
-                "verb": verb,
-            },
-            option=orjson.OPT_APPEND_NEWLINE,
-        )
+        line = _line(now, component, verb, ref, resource_version, detail)
         self._hash.update(line)
         self._count += 1
         if self._keep:
