@@ -8,6 +8,7 @@ containers' resources in a bounded table: replicas of one template share it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -35,24 +36,20 @@ def _sum_positive(
     return found
 
 
-_QOS_MEMO: dict[bytes, str] = {}
-_QOS_MEMO_SIZE = 4096
-
-
 def compute_pod_qos(pod: Mapping[str, Any]) -> str:
     """ComputePodQOS: Guaranteed, Burstable or BestEffort from cpu/memory requests and limits
     of regular and init containers (ephemeral containers cannot set resources). Memoized by
     the containers' resources: replicas of one template share the answer."""
     spec = _map(pod.get("spec"))
     containers = _items(spec.get("containers")) + _items(spec.get("initContainers"))
-    key = orjson.dumps([_map(c).get("resources") for c in containers])
-    qos = _QOS_MEMO.get(key)
-    if qos is None:
-        qos = _compute_qos(containers)
-        if len(_QOS_MEMO) >= _QOS_MEMO_SIZE:
-            _QOS_MEMO.clear()
-        _QOS_MEMO[key] = qos
-    return qos
+    return _qos_of_resources(orjson.dumps([_map(c).get("resources") for c in containers]))
+
+
+@lru_cache(maxsize=4096)
+def _qos_of_resources(resources: bytes) -> str:
+    """The QoS class of the containers' `resources` (JSON): a pure function of the value, so a
+    bounded process-wide memo like the quantity parser's holds no run's state."""
+    return _compute_qos([{"resources": r} for r in orjson.loads(resources)])
 
 
 def _compute_qos(containers: list[Any]) -> str:
