@@ -1,9 +1,10 @@
-"""sim.apiserver: the API server core (no transport), admission, watch fan-out, patches, and the
-in-process front with modelled latency."""
+"""sim.apiserver: the API server (no transport: one storage, one handler per verb), admission,
+watch fan-out, patches, standing renewals, and the in-process front with modelled latency."""
 
 from sim.apiserver.admission import AdmissionPlugin, Attributes, default_chain
 from sim.apiserver.front import InProcessClient, InProcessWatchStream, Latency
 from sim.apiserver.patch import PatchError, apply_patch
+from sim.apiserver.renewer import InProcessRenewer
 from sim.apiserver.server import ApiServer
 from sim.apiserver.watch import ApiWatch, ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
@@ -16,6 +17,7 @@ __all__ = [
     "Attributes",
     "BufferedWatchStream",
     "InProcessClient",
+    "InProcessRenewer",
     "InProcessWatchStream",
     "Latency",
     "PatchError",

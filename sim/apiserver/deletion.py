@@ -1,9 +1,10 @@
 """DELETE: graceful deletion of pods, finalizers, propagation policy, preconditions.
 
-Models k8s.io/apiserver/pkg/registry/generic/registry/store.go (Delete, updateForGracefulDeletion
-AndFinalizers), k8s.io/apiserver/pkg/registry/rest/delete.go (BeforeDelete),
-pkg/registry/core/pod/strategy.go (the pod grace period) and
-pkg/registry/core/namespace/storage/storage.go (a namespace turns Terminating first).
+Models k8s.io/apiserver/pkg/endpoints/handlers/delete.go over
+k8s.io/apiserver/pkg/registry/generic/registry/store.go (Delete, updateForGracefulDeletion
+AndFinalizers) and k8s.io/apiserver/pkg/registry/rest/delete.go (BeforeDelete), through the
+shared storage (sim/apiserver/storage.py); pkg/registry/core/pod/strategy.go (the pod grace
+period) and pkg/registry/core/namespace/storage/storage.go (a namespace turns Terminating first).
 """
 
 from __future__ import annotations
@@ -20,13 +21,25 @@ from sim.api.errors import (
 from sim.api.frozen import freeze, thaw
 from sim.api.kinds import Kind
 from sim.apiserver.admission import Attributes, run_admission
-from sim.apiserver.core import GRACEFUL_KINDS
 from sim.apiserver.keys import object_key
-from sim.apiserver.update import ApiUpdates
+from sim.apiserver.storage import GRACEFUL_KINDS, RegistryStore
 
 
-class ApiDeletes(ApiUpdates):
-    """DELETE."""
+class Deleter:
+    """DELETE (upstream's deleteHandler over store.go Delete)."""
+
+    def __init__(self, storage: RegistryStore):
+        self._storage = storage
+        self._clock = storage.clock
+        self._kind = storage.kind
+        self._get_kv = storage.get_kv
+        self._admission_for = storage.admission_for
+        self._lookup = storage.lookup
+        self._list_all = storage.list_all
+        self._commit = storage.commit
+        self._remove = storage.remove
+        self._record = storage.record
+        self._notify = storage.notify
 
     def delete(
         self,
@@ -41,8 +54,8 @@ class ApiDeletes(ApiUpdates):
         user: str = "user",
     ) -> Any:
         """DELETE: graceful for pods, held by finalizers; returns the object's last state."""
-        k = self.kind(kind)
-        ns = self._ns(k, namespace)
+        k = self._kind(kind)
+        ns = self._storage.ns(k, namespace)
         key = object_key(k, ns, name)
         kv = self._get_kv(k, ns, name)
         old = kv.value
@@ -134,7 +147,7 @@ class ApiDeletes(ApiUpdates):
         if not old_meta.get("deletionTimestamp") or grace < (
             old_meta.get("deletionGracePeriodSeconds") or 0
         ):
-            meta["deletionTimestamp"] = self.clock.timestamp(self.clock.now + grace)
+            meta["deletionTimestamp"] = self._clock.timestamp(self._clock.now + grace)
             meta["deletionGracePeriodSeconds"] = grace
         meta["resourceVersion"] = old_meta["resourceVersion"]
         if new == kv.value:

@@ -5,6 +5,12 @@ answered then (the round trip is folded into one delay, so the commit order is t
 arrival). Watch events reach a watcher `watch_delay_s` after they commit, in order, in batches:
 one SimPy timer per pending batch, never one per event. Latencies are configurable per verb;
 with every latency at 0 a request still completes through the event queue, never re-entrantly.
+
+A client here is a modelled component's: its watches do not get an event per standing renewal
+(sim/apiserver/renewals.py); the component reads renewed fields, and starts and stops its own
+standing renewals, through `client.renewer` (the `LeaseRenewer` port of sim/client/interface.py).
+A watch that needs every renewal as an event is opened on the server itself (`ApiServer.watch`,
+as the HTTP front does).
 """
 
 from __future__ import annotations
@@ -12,15 +18,20 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from sim.api.errors import ApiError
+from sim.apiserver.renewer import InProcessRenewer
 from sim.apiserver.server import ApiServer
 from sim.apiserver.watch import ApiWatch, ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
 from sim.core import Clock
+from sim.core.events import answer_after, timeout_then
+
+if TYPE_CHECKING:
+    from sim.client.interface import LeaseRenewer
 
 _VERB_FIELDS = {v: f"{v}_s" for v in ("get", "list", "create", "update", "patch", "delete")}
 
@@ -60,7 +71,6 @@ class InProcessWatchStream(BufferedWatchStream):
 
     def __init__(self, clock: Clock, delay_s: float):
         super().__init__(clock)
-        self._env = clock.env
         self._delay_s = delay_s
         self._timer_delay_s = max(0.0, delay_s)
         self._pending: deque[tuple[float, ApiWatchEvent]] = deque()
@@ -70,23 +80,23 @@ class InProcessWatchStream(BufferedWatchStream):
     def push(self, ev: ApiWatchEvent) -> None:
         if self._closed:
             return
-        env = self._env
-        self._pending.append((env.now + self._delay_s, ev))
+        clock = self._clock
+        self._pending.append((clock.now + self._delay_s, ev))
         if not self._timer_armed:
             self._timer_armed = True
-            # clock.call_later, without its wrapper: the timer's callback is _release itself
-            env.timeout(self._timer_delay_s).callbacks.append(self._release)  # type: ignore[union-attr]
+            # (clock.call_later would wrap _release in a callback of its own)
+            timeout_then(clock, self._timer_delay_s, self._release)
 
     def _release(self, _timer: Any = None) -> None:
         self._timer_armed = False
-        now = self._env.now
+        now = self._clock.now
         pending = self._pending
         ready = self._ready
         while pending and pending[0][0] <= now + 1e-12:
             ready.append(pending.popleft()[1])
         if pending:
             self._timer_armed = True
-            self._env.timeout(max(0.0, pending[0][0] - now)).callbacks.append(self._release)  # type: ignore[union-attr]
+            timeout_then(self._clock, pending[0][0] - now, self._release)
         self._wake()
 
     def _cancel(self) -> None:
@@ -96,7 +106,8 @@ class InProcessWatchStream(BufferedWatchStream):
 
 
 class InProcessClient:
-    """A client of the in-process front, acting as `user` (recorded in the trace)."""
+    """A client of the in-process front, acting as `user` (recorded in the trace), with the
+    server's standing renewals behind `renewer`."""
 
     def __init__(
         self, server: ApiServer, clock: Clock, *, user: str, latency: Latency | None = None
@@ -106,27 +117,14 @@ class InProcessClient:
         self.user = user
         self.latency = latency or Latency()
         self.requests = 0
-
-    def _timer(self, verb: str) -> simpy.Event:
-        """The event of one request: a timeout of the verb's latency."""
-        self.requests += 1
-        return self.clock.env.timeout(max(0.0, self.latency.of(verb)))  # clock.timeout, inline
+        self.renewer: LeaseRenewer | None = InProcessRenewer(server)
 
     def _call(self, verb: str, fn: Callable[[], Any]) -> simpy.Event:
         """One request: `fn` runs on the server when the request's latency has passed, and the
         same event carries its answer (or ApiError) to whoever waits: the answer's own callback
         runs first, so no second event is scheduled per request."""
-        ev = self._timer(verb)
-
-        def run(_ev: simpy.Event) -> None:
-            try:
-                ev._value = fn()
-            except ApiError as e:
-                ev._ok = False
-                ev._value = e
-
-        ev.callbacks.append(run)  # type: ignore[union-attr]
-        return ev
+        self.requests += 1
+        return answer_after(self.clock, self.latency.of(verb), fn, ApiError)
 
     def create(
         self,
@@ -258,19 +256,17 @@ class InProcessClient:
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
-        tolerate_renewals: bool = False,
     ) -> simpy.Event:
         stream = InProcessWatchStream(self.clock, self.latency.watch_delay_s)
 
         def open_watch() -> InProcessWatchStream:
-            stream.api_watch = self.server.watch(
+            stream.api_watch = self.server.watch_tolerating_renewals(
                 kind,
                 stream.push,
                 namespace=namespace,
                 resource_version=resource_version,
                 label_selector=label_selector,
                 field_selector=field_selector,
-                tolerate_renewals=tolerate_renewals,
             )
             return stream
 

@@ -17,10 +17,12 @@ looks sees what upstream would show:
 - while any watch of the kind is open, renewals are written as they fall due (one timer per
   renewal instant for all of them, not one process per object), so a watcher sees one MODIFIED
   event per renewal, in order;
-- `current(key)` answers the stamp a reader would see now without writing. Informers of the
-  modelled components open their watches with `tolerate_renewals` (they get every other change
-  as usual) and the one component that reads renewed fields, the node lifecycle controller,
-  reads them here: it sees each renewal at its instant, as an informer with no watch delay would.
+- `current(key)` answers the stamp a reader would see now without writing. Watches of the
+  in-process client (the modelled components' informers, sim/apiserver/front.py) tolerate
+  renewals (they get every other change as usual) and the one component that reads renewed
+  fields, the node lifecycle controller, reads them here through its client's renewer
+  (sim/apiserver/renewer.py): it sees each renewal at its instant, as an informer with no watch
+  delay would.
 
 Writes that were never observed are coalesced: the store's revision count differs from an eager
 run, never what any reader or watcher saw. Stopping a renewal (the kubelet dies, powers off or
@@ -42,7 +44,9 @@ from sim.store import WatchEvent
 
 if TYPE_CHECKING:
     from sim.api.kinds import Kind
-    from sim.apiserver.server import ApiServer
+    from sim.apiserver.watch import KindHub
+    from sim.core import Clock, TraceRecorder
+    from sim.store import Store
 
 __all__ = ["LEASE_RENEW_TIME", "NODE_HEARTBEAT", "Renewals", "StandingRenewal", "Stamp"]
 
@@ -123,9 +127,13 @@ class StandingRenewal:
 class Renewals:
     """The API server's registry of standing renewals (see the module docstring)."""
 
-    def __init__(self, api: ApiServer):
-        self.api = api
-        self.clock = api.clock
+    def __init__(self, clock: Clock, store: Store, trace: TraceRecorder, hubs: dict[str, KindHub]):
+        self.clock = clock
+        self._store = store
+        self._trace = trace
+        self._hubs = hubs  # the server's watch hubs, by group_resource (read, never written)
+        # the server's PUT, through which every renewal is written (set once the handler exists)
+        self.update: Callable[..., Any]
         self.enabled = True  # False: owners write every renewal themselves (tests compare both)
         self.by_key: dict[str, StandingRenewal] = {}
         self._on_lost: dict[str, Callable[[], None]] = {}
@@ -161,7 +169,7 @@ class Renewals:
         gr = kind.group_resource
         self._kinds[gr] = self._kinds.get(gr, 0) + 1
         if gr not in self._store_watches:
-            store = self.api.store
+            store = self._store
             self._store_watches[gr] = store.watch(
                 kind_prefix(kind), store.revision + 1, self._on_store_event
             )
@@ -227,14 +235,14 @@ class Renewals:
         if due <= entry.written_s + EPSILON_S:
             return
         entry.written_s = due  # before the write: the update path settles this key again
-        kv = self.api.store.get(key)
+        kv = self._store.get(key)
         if kv is None:
             self._lost(key)
             return
         obj = thaw(kv.value)
         entry.stamp.apply(obj, self._format(due, entry.stamp.micro))
         try:
-            self.api.update(
+            self.update(
                 entry.kind,
                 obj,
                 namespace=entry.namespace,
@@ -242,7 +250,7 @@ class Renewals:
                 user=entry.user,
             )
         except ApiError as e:
-            self.api.trace.record(entry.user, "renewal-error", key, "", e.message[:120])
+            self._trace.record(entry.user, "renewal-error", key, "", e.message[:120])
             self._lost(key)
             return
         self.written += 1
@@ -272,7 +280,7 @@ class Renewals:
 
     def _maybe_eager(self, kind: Kind) -> None:
         gr = kind.group_resource
-        hub = self.api._hubs.get(gr)
+        hub = self._hubs.get(gr)
         if gr in self._eager or hub is None or hub.strict <= 0 or not self.handles(kind):
             return
         self._eager[gr] = self.clock.process(self._eager_loop(kind, hub))

@@ -1,177 +1,137 @@
 """The API server: every verb, with no transport in it (`ApiServer`).
 
-The class is built in layers, one module each: sim/apiserver/core.py (registries, create, get,
-list, watch), update.py (PUT, PATCH, status), deletion.py (DELETE) and, here, the pods/binding,
-pods/eviction and scale subresources (pkg/registry/core/pod/storage/storage.go and eviction.go,
-pkg/registry/apps/deployment/storage/storage.go ScaleREST).
+kube-apiserver's request path, without HTTP, as one object composed of collaborators named as
+upstream names them: one storage (sim/apiserver/storage.py, the shared part of
+k8s.io/apiserver/pkg/registry/generic/registry/store.go: the store, the kinds, admission,
+observers, the trace) and one handler per verb (k8s.io/apiserver/pkg/endpoints/handlers):
+`Creater` (create.py), `Getter` and `Lister` (reads.py: GET, LIST, WATCH), `Updater`
+(update.py: PUT, PATCH, status), `Deleter` (deletion.py), and the pods/binding, pods/eviction
+and scale subresources (subresources.py). Standing renewals (renewals.py) write through the
+`Updater`.
+
+Requests name their kind any way kubectl does. Objects go in as Kubernetes JSON dicts (never
+kept: the server copies them) and come out as frozen (read-only) dicts shared with the store and
+every cache. Every committed write is one trace record. The verbs are the handlers' own bound
+methods, set on the instance once: a request costs no extra call to reach its handler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
-from sim.api.errors import (
-    OBJECT_MODIFIED,
-    bad_request,
-    conflict,
-    invalid,
-    invalid_object,
-    not_found,
-)
-from sim.api.frozen import FrozenDict, freeze, thaw
-from sim.api.kinds import Kind
-from sim.apiserver.deletion import ApiDeletes
+from sim.api.kinds import REGISTRY, Kind, KindRegistry
+from sim.apiserver.admission import AdmissionPlugin, default_chain
+from sim.apiserver.create import Creater
+from sim.apiserver.deletion import Deleter
+from sim.apiserver.reads import Getter, Lister
+from sim.apiserver.renewals import Renewals
+from sim.apiserver.storage import RegistryStore
+from sim.apiserver.subresources import BindingREST, EvictionREST, ScaleREST
+from sim.apiserver.update import Updater
+from sim.apiserver.watch import ApiWatch, KindHub, Send
+from sim.core import Clock, RandomStreams, TraceRecorder
+from sim.store import Store
 
-_NODE_KINDS = ("Node", "", None)  # validate_pod_binding: target.kind empty or Node
 
-
-class ApiServer(ApiDeletes):
+class ApiServer:
     """kube-apiserver without HTTP: registries, admission, optimistic concurrency, watch."""
 
-    def bind(
+    def __init__(
         self,
-        name: str,
-        binding: Mapping[str, Any],
+        clock: Clock,
+        store: Store,
+        streams: RandomStreams,
+        trace: TraceRecorder,
         *,
-        namespace: str | None = None,
-        dry_run: bool = False,
-        user: str = "user",
-    ) -> Any:
-        """POST pods/<name>/binding (pkg/registry/core/pod/storage/storage.go BindingREST):
-        set spec.nodeName once, merge the binding's annotations, mark PodScheduled True.
-        Returns the bound pod (upstream answers a Success Status)."""
-        k = self.kind("pods")
-        ns = namespace or "default"
-        meta = binding.get("metadata") or {}
-        if meta.get("name") and meta["name"] != name:
-            raise bad_request("name in URL does not match name in Binding object")
-        target_ref = binding.get("target")
-        if not (
-            type(target_ref) is dict
-            and target_ref.get("kind") in _NODE_KINDS
-            and target_ref.get("name")
-        ):  # not plainly valid: the validator says what is wrong, if anything
-            errs = k.extra["validate_binding"](binding)
-            if errs:
-                raise invalid_object("Binding", "", name, errs)
-        kv = self._get_kv(k, ns, name)
-        pod = kv.value
-        pod_meta = pod["metadata"]
-        uid = meta.get("uid")
-        if uid and uid != pod_meta.get("uid"):
-            raise conflict("pods/binding", "", name, "Precondition failed: UID mismatch")
-        rv = meta.get("resourceVersion")
-        if rv and rv != pod_meta.get("resourceVersion"):
-            why = "Precondition failed: ResourceVersion mismatch"
-            raise conflict("pods/binding", "", name, why)
-        target = binding["target"]["name"]
-        if pod_meta.get("deletionTimestamp"):
-            why = f"pod {name} is being deleted, cannot be assigned to a host"
-            raise conflict("pods/binding", "", name, why)
-        spec = pod["spec"]
-        if spec.get("nodeName"):
-            why = f'pod {name} is already assigned to node "{spec["nodeName"]}"'
-            raise conflict("pods/binding", "", name, why)
-        if spec.get("schedulingGates"):
-            raise conflict(
-                "pods/binding", "", name, f"pod {name} has non-empty .spec.schedulingGates"
-            )
-        # copy only what changes: the untouched parts stay the stored (frozen, shared) values
-        new = dict(pod)
-        new_meta = new["metadata"] = dict(pod_meta)
-        new_spec = dict(spec)
-        new_spec["nodeName"] = target
-        # every other value of the stored spec is frozen already: a str target makes the spec
-        # exactly what freezing would make of it, so it is handed over frozen (the interner
-        # neither looks at nor records frozen values)
-        new["spec"] = FrozenDict(new_spec) if type(target) is str else new_spec
-        if meta.get("annotations"):
-            ann = dict(new_meta.get("annotations") or {})
-            ann.update(thaw(meta["annotations"]))
-            new_meta["annotations"] = ann
-        status = new["status"] = dict(pod.get("status") or {})
-        conditions = status["conditions"] = list(status.get("conditions") or ())
-        _set_condition(conditions, "PodScheduled", "True", self.clock.timestamp())
-        if dry_run:
-            return freeze(new)
-        stored = self._commit(kv.key, new, kv.mod_revision)
-        if stored is None:
-            raise conflict("pods", "", name, OBJECT_MODIFIED)
-        self._record(user, "bind", k, stored, f"node={target}")
-        if self._observers:
-            self._notify("bind", k, stored)
-        return stored
+        registry: KindRegistry = REGISTRY,
+        admission: list[AdmissionPlugin] | None = None,
+    ):
+        self.clock = clock
+        self.store = store
+        self.registry = registry
+        self.trace = trace
+        chain = default_chain() if admission is None else admission
+        storage = self._storage = RegistryStore(clock, store, trace, registry, chain)
+        self.renewals = storage.renewals = Renewals(clock, store, trace, storage.hubs)
+        creater = Creater(storage, streams)
+        updater = Updater(storage, creater.create)
+        self.renewals.update = updater.update
+        deleter = Deleter(storage)
+        lister = Lister(storage)
+        self._lister = lister
+        # the verbs: each handler's bound method (a request reaches its handler in one lookup)
+        self.kind = storage.kind
+        self.create = creater.create
+        self.get = Getter(storage).get
+        self.list = lister.list
+        self.update = updater.update
+        self.patch = updater.patch
+        self.delete = deleter.delete
+        self.bind = BindingREST(storage).bind
+        self.evict = EvictionREST(storage, deleter.delete).evict
+        scale = ScaleREST(storage, self.get, updater.update)
+        self.get_scale = scale.get_scale
+        self.update_scale = scale.update_scale
 
-    def evict(
-        self,
-        name: str,
-        *,
-        namespace: str | None = None,
-        grace_period_seconds: int | None = None,
-        dry_run: bool = False,
-        user: str = "user",
-    ) -> Any:
-        """POST pods/<name>/eviction (pkg/registry/core/pod/storage/eviction.go): a delete that
-        respects PodDisruptionBudgets (none exist until that kind is added: always allowed)."""
-        k = self.kind("pods")
-        ns = self._ns(k, namespace)
-        self._get_kv(k, ns, name)
-        return self.delete(
-            k,
-            name,
-            namespace=ns,
-            grace_period_seconds=grace_period_seconds,
-            dry_run=dry_run,
-            user=user,
-        )
+    @property
+    def admission(self) -> list[AdmissionPlugin]:
+        """The admission chain, in order (a list that may be changed in place or replaced)."""
+        return self._storage.admission
 
-    # -- scale subresource --------------------------------------------------------------------
-    def get_scale(self, kind: str | Kind, name: str, *, namespace: str | None = None) -> Any:
-        k = self.kind(kind)
-        scale = k.extra.get("scale")
-        if scale is None:
-            raise not_found(f"{k.plural}/scale", k.group, name)
-        return freeze(scale[0](self.get(k, name, namespace=namespace)))
+    @admission.setter
+    def admission(self, chain: list[AdmissionPlugin]) -> None:
+        self._storage.admission = chain
 
-    def update_scale(
+    def observe(self, fn: Callable[[str, Kind, Any], None]) -> None:
+        """Call fn(verb, kind, object) after each committed write (for metrics and tests)."""
+        self._storage.observers.append(fn)
+
+    def watch(
         self,
         kind: str | Kind,
-        name: str,
-        replicas: int,
+        send: Send,
         *,
         namespace: str | None = None,
         resource_version: str | None = None,
-        user: str = "user",
-    ) -> Any:
-        k = self.kind(kind)
-        scale = k.extra.get("scale")
-        if scale is None:
-            raise not_found(f"{k.plural}/scale", k.group, name)
-        cur = self.get(k, name, namespace=namespace)
-        if resource_version and resource_version != cur["metadata"]["resourceVersion"]:
-            raise conflict(k.plural, k.group, name, OBJECT_MODIFIED)
-        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-            raise invalid_object(
-                "Scale",
-                "autoscaling",
-                name,
-                [invalid("spec.replicas", replicas, "must be greater than or equal to 0")],
-            )
-        new = scale[1](thaw(cur), {"spec": {"replicas": replicas}})
-        updated = self.update(k, new, namespace=namespace, user=user)
-        return freeze(scale[0](updated))
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> ApiWatch:
+        """Send every later change that passes the filters to `send`, in revision order
+        (`Lister.watch`); standing renewals of the kind are written as they fall due while the
+        watch is open, so it sees one event per renewal, as upstream's watchers do."""
+        return self._lister.watch(
+            kind,
+            send,
+            namespace=namespace,
+            resource_version=resource_version,
+            label_selector=label_selector,
+            field_selector=field_selector,
+            tolerate_renewals=False,
+        )
 
+    def watch_tolerating_renewals(
+        self,
+        kind: str | Kind,
+        send: Send,
+        *,
+        namespace: str | None = None,
+        resource_version: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> ApiWatch:
+        """`watch`, for a modelled component's client (sim/apiserver/front.py): standing
+        renewals are not written for it; its owner reads renewed fields through the renewer."""
+        return self._lister.watch(
+            kind,
+            send,
+            namespace=namespace,
+            resource_version=resource_version,
+            label_selector=label_selector,
+            field_selector=field_selector,
+            tolerate_renewals=True,
+        )
 
-def _set_condition(conditions: list[Any], type_: str, status: str, now: str) -> None:
-    """podutil.UpdatePodCondition: the transition time moves only when the status changes."""
-    for i, c in enumerate(conditions):
-        if c.get("type") == type_:
-            c = conditions[i] = dict(c)  # the list may hold stored (frozen) conditions
-            if c.get("status") != status:
-                c["lastTransitionTime"] = now
-            c["status"] = status
-            return
-    conditions.append(
-        {"type": type_, "status": status, "lastProbeTime": None, "lastTransitionTime": now}
-    )
+    def _hub(self, k: Kind) -> KindHub:
+        """The watch fan-out of a kind (tests look at its watchers)."""
+        return self._storage.hub(k)

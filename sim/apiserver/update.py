@@ -1,7 +1,9 @@
 """Updates and patches: optimistic concurrency, system fields, status and finalize subresources.
 
-Models k8s.io/apiserver/pkg/registry/generic/registry/store.go (Update) and
-k8s.io/apiserver/pkg/registry/rest/update.go (BeforeUpdate): a stale resourceVersion is 409
+Models k8s.io/apiserver/pkg/endpoints/handlers/update.go and patch.go over
+k8s.io/apiserver/pkg/registry/generic/registry/store.go (Update) and
+k8s.io/apiserver/pkg/registry/rest/update.go (BeforeUpdate), through the shared storage
+(sim/apiserver/storage.py): a stale resourceVersion is 409
 Conflict; users cannot change identity or deletion fields; the main resource keeps the status
 and the status subresource keeps everything else; a write that changes nothing is not made;
 removing the last finalizer of an object being deleted removes it.
@@ -9,7 +11,7 @@ removing the last finalizer of an object being deleted removes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sim.api.errors import (
@@ -23,17 +25,36 @@ from sim.api.errors import (
 )
 from sim.api.frozen import freeze, thaw
 from sim.api.kinds import Kind
-from sim.api.validation.common import (
-    validate_object_meta_update,
-)
+from sim.api.validation.common import validate_object_meta_update
 from sim.apiserver.admission import Attributes, run_admission
-from sim.apiserver.core import GRACEFUL_KINDS, ApiCore
 from sim.apiserver.keys import object_key
 from sim.apiserver.patch import PatchError, apply_patch
+from sim.apiserver.storage import GRACEFUL_KINDS, RegistryStore
 
 
-class ApiUpdates(ApiCore):
-    """PUT and PATCH."""
+class Updater:
+    """PUT and PATCH (upstream's updateHandler and patchHandler, over one update path)."""
+
+    def __init__(self, storage: RegistryStore, create: Callable[..., Any]):
+        self._storage = storage
+        self._create = create  # PUT of a missing object of a kind that allows create-on-update
+        # bound once: status updates are a hot path of the server
+        self._store = storage.store
+        self._kind = storage.kind
+        self._incoming = storage.incoming
+        self._renewing = storage.renewals.by_key
+        self._settle_key = storage.renewals.settle_key
+        self._get_kv = storage.get_kv
+        self._copy_in = storage.copy_in
+        self._default = storage.default
+        self._admission_for = storage.admission_for
+        self._lookup = storage.lookup
+        self._list_all = storage.list_all
+        self._validate = storage.validate
+        self._commit = storage.commit
+        self._remove = storage.remove
+        self._record = storage.record
+        self._notify = storage.notify
 
     def update(
         self,
@@ -54,13 +75,13 @@ class ApiUpdates(ApiCore):
                 k.kind, k.group, "", [required("metadata.name", "name is required")]
             )
         key = object_key(k, ns, name)
-        if key in self.renewals.by_key:
-            self.renewals.settle_key(key)
-        kv = self.store.get(key)
+        if key in self._renewing:
+            self._settle_key(key)
+        kv = self._store.get(key)
         if kv is None:
             if k.allow_create_on_update and not subresource:
                 meta.pop("resourceVersion", None)
-                return self.create(k, new, namespace=ns, dry_run=dry_run, user=user)
+                return self._create(k, new, namespace=ns, dry_run=dry_run, user=user)
             raise not_found(k.plural, k.group, name)
         return self._update_existing(
             k, ns, name, key, kv, new, subresource, dry_run, user, "update"
@@ -193,8 +214,8 @@ class ApiUpdates(ApiCore):
         dry_run: bool = False,
         user: str = "user",
     ) -> Any:
-        k = self.kind(kind)
-        ns = self._ns(k, namespace)
+        k = self._kind(kind)
+        ns = self._storage.ns(k, namespace)
         key = object_key(k, ns, name)
         kv = self._get_kv(k, ns, name)
         try:
@@ -212,5 +233,3 @@ class ApiUpdates(ApiCore):
             new["metadata"]["resourceVersion"] = kv.value["metadata"]["resourceVersion"]
         verb = "patch"
         return self._update_existing(k, ns, name, key, kv, new, subresource, dry_run, user, verb)
-
-    # -- delete ------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ cannot spin. Subclasses feed `_ready` and call `_wake()`; `_cancel()` releases t
 from __future__ import annotations
 
 import simpy
-from simpy.events import PENDING
 
 from sim.api.errors import ApiError, status_dict
 from sim.apiserver.watch import ApiWatchEvent
 from sim.core import Clock
+from sim.core.events import succeed_now
 
 
 def watch_closed() -> ApiError:
@@ -39,16 +39,13 @@ class BufferedWatchStream:
 
     def _wake(self) -> None:
         w = self._waiter
-        if w is None or w._value is not PENDING:  # w.triggered, without the property call
+        if w is None:  # a waiter is forgotten as it is triggered: one held here is pending
             return
         if self._ready:
             batch, self._ready = self._ready, []
             self._waiter = None
             self.delivered += len(batch)
-            # w.succeed(batch) of the pending waiter, inline
-            w._ok = True
-            w._value = batch
-            w.env.schedule(w)
+            succeed_now(w, batch)
         elif self._closed:
             self._waiter = None
             w.fail(self._error or watch_closed())
@@ -56,7 +53,7 @@ class BufferedWatchStream:
     def next(self) -> simpy.Event:
         if self._waiter is not None:
             raise RuntimeError("only one reader may wait on a watch stream")
-        waiter = self._waiter = self._clock.env.event()
+        waiter = self._waiter = self._clock.event()
         if self._ready or self._closed:
             self._wake()  # may settle (and forget) the waiter at once: return it all the same
         return waiter

@@ -11,7 +11,7 @@ from sim.client.informer import (
     index_by_owner,
     meta_namespace_key,
 )
-from sim.client.interface import Client, WatchStream
+from sim.client.interface import Client, LeaseRenewer, Renewal, WatchStream
 from sim.client.ratelimit import default_controller_rate_limiter
 from sim.client.workqueue import SHUTDOWN, WorkQueue
 
@@ -20,6 +20,8 @@ __all__ = [
     "Client",
     "EventRecorder",
     "Indexer",
+    "LeaseRenewer",
+    "Renewal",
     "SharedInformer",
     "SharedInformerFactory",
     "WatchStream",

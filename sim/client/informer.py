@@ -263,7 +263,6 @@ class SharedInformer:
             resource_version=rv,
             label_selector=self.label_selector,
             field_selector=self.field_selector,
-            tolerate_renewals=True,
         )
         try:
             while not self._stopped:

@@ -1,15 +1,19 @@
-"""The transport-neutral client every control loop uses (client-go's role).
+"""The transport-neutral client every control loop uses (client-go's role), and its renewer.
 
 Every verb returns a SimPy event: a loop writes `pod = yield client.create("pods", obj)`. The
 event succeeds with the server's answer (frozen Kubernetes JSON) at the simulated time the answer
 arrives, or fails with `sim.api.errors.ApiError`, which the `yield` raises in the loop. The
 in-process front (sim.apiserver.front) implements this now; an HTTP client implements the same
 protocol for loops in another process.
+
+`client.renewer` is the one port to the API server's standing renewals (sim/apiserver/
+renewals.py): the in-process client has one, an HTTP client has None (its owner writes every
+renewal itself).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import simpy
@@ -28,8 +32,67 @@ class WatchStream(Protocol):
     def closed(self) -> bool: ...
 
 
+class Renewal(Protocol):
+    """One standing renewal: stamped at `phase + k * period_s` (k >= 0) from `start_s` on."""
+
+    period_s: float
+    start_s: float  # when it was started: instants before are its owner's own writes
+
+    def latest_s(self, now_s: float) -> float:
+        """The last renewal instant at or before `now_s` (-inf before the first)."""
+        ...
+
+
+class LeaseRenewer(Protocol):
+    """Standing renewals: the API server renews an object on its owner's behalf, writing only
+    when someone reads or watches it (sim/apiserver/renewals.py). A Lease's renewal stamps
+    spec.renewTime, a Node's its conditions' lastHeartbeatTime. Objects are named by resource,
+    name and namespace. Watches of the client that owns this renewer do not get an event per
+    renewal: their readers read the renewed fields with `current`."""
+
+    @property
+    def enabled(self) -> bool:
+        """False: owners write every renewal themselves (tests compare both ways)."""
+        ...
+
+    def start(
+        self,
+        resource: str,
+        name: str,
+        *,
+        namespace: str | None = None,
+        user: str,
+        period_s: float,
+        phase_s: float = 0.0,
+        on_lost: Callable[[], None] | None = None,
+    ) -> Renewal:
+        """Renew the object (which its owner has just written) as `user` every `period_s` at
+        `phase_s + k * period_s` from now on; `on_lost()` when someone deletes it."""
+        ...
+
+    def stop(self, resource: str, name: str, *, namespace: str | None = None) -> None:
+        """The owner stopped renewing now: the last renewal due is written, then none."""
+
+    def renewal(self, resource: str, name: str, *, namespace: str | None = None) -> Renewal | None:
+        """The standing renewal of the object, or None."""
+
+    def current(self, resource: str, name: str, *, namespace: str | None = None) -> str | None:
+        """The stamp a reader would see now (without writing it), or None when the object is
+        not renewed here or not renewed since its owner wrote it."""
+
+    def supersede(self, resource: str, name: str, *, namespace: str | None = None) -> None:
+        """The owner writes the object itself now: the renewals due so far need no write."""
+
+    def last_renewed(self, resource: str, name: str, *, namespace: str | None = None) -> Any:
+        """The object as last written (after `stop`: with its last renewal), or None."""
+
+    def add_listener(self, fn: Callable[[str], None]) -> None:
+        """Call fn(name) whenever an object starts or stops being renewed."""
+
+
 class Client(Protocol):
     user: str
+    renewer: LeaseRenewer | None
 
     def create(
         self,
@@ -98,11 +161,8 @@ class Client(Protocol):
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
-        tolerate_renewals: bool = False,
     ) -> simpy.Event:
-        """Open a watch. `tolerate_renewals`: the caller (an informer of a modelled component)
-        does not need an event per standing renewal (sim/apiserver/renewals.py); an HTTP client
-        ignores it."""
+        """Open a watch; it succeeds with a WatchStream (see `LeaseRenewer` for renewals)."""
         ...
 
     def bind(

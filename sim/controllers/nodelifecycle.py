@@ -20,8 +20,8 @@ NoSchedule taints follow the conditions on every node change (doNoScheduleTainti
 A pass visits only the nodes whose outcome could differ from "healthy, nothing to do": nodes that
 changed since the last pass (informer events), nodes that are not Ready or carry a NoExecute
 taint or wait in the taint queue, and nodes whose Lease is not renewed by a standing renewal of
-the in-process API server (sim/apiserver/renewals.py; a Lease renewed every 10 s cannot age past
-the 50 s grace). For every node it skips, upstream's tryUpdateNodeHealth would only move the
+the in-process API server (read through the client's renewer, the `LeaseRenewer` port of
+sim/client/interface.py; a Lease renewed every 10 s cannot age past the 50 s grace). For every node it skips, upstream's tryUpdateNodeHealth would only move the
 probe time forward: when such a node is visited again, its probe time is the first pass at or
 after the renewal it then shows (`_seen_at`), which is what visiting it every pass would have
 recorded. Zone states come from per-zone counts kept up to date as nodes are visited. With a
@@ -38,8 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
-from sim.api.kinds import REGISTRY
-from sim.apiserver.keys import object_key
 from sim.client.informer import index_by_node_name
 from sim.controllers.nodeeviction import (
     NOT_READY,
@@ -51,6 +49,7 @@ from sim.controllers.nodeeviction import (
 from sim.controllers.util import pod_condition
 
 if TYPE_CHECKING:
+    from sim.client.interface import LeaseRenewer
     from sim.client.runtime import Runtime
 
 NO_SCHEDULE_BY_CONDITION = {
@@ -90,16 +89,14 @@ class NodeLifecycleController(NoExecuteTainting):
         self.buckets = {}
         self.taint_queue = {}
         self._tainter_wake = None
-        self._renewals = getattr(getattr(self.client, "server", None), "renewals", None)
-        self._lease_kind = REGISTRY.resolve("leases")
-        self._node_kind = REGISTRY.resolve("nodes")
+        self._renewer: LeaseRenewer | None = getattr(self.client, "renewer", None)
         self._passes: deque[float] = deque(maxlen=PASS_HISTORY)
         self._dirty: dict[str, None] = {}  # nodes to visit at the next pass
         self._attention: dict[str, None] = {}  # nodes visited every pass
         self._state: dict[str, tuple[str, bool]] = {}  # node -> (zone, Ready True)
         self._zone_counts = {}
-        if self._renewals is not None:
-            self._renewals.add_listener(self._renewal_changed)
+        if self._renewer is not None:
+            self._renewer.add_listener(self._renewal_changed)
 
     def _added(self, node: Any) -> None:
         self._dirty[node["metadata"]["name"]] = None
@@ -109,9 +106,8 @@ class NodeLifecycleController(NoExecuteTainting):
         self._dirty[node["metadata"]["name"]] = None
         self.enqueue(node)
 
-    def _renewal_changed(self, key: str) -> None:
+    def _renewal_changed(self, name: str) -> None:
         """A Lease or Node heartbeat started or stopped being renewed by the API server."""
-        name = key.rsplit("/", 1)[-1]
         self._dirty[name] = None
 
     def _deleted(self, node: Any) -> None:
@@ -198,7 +194,7 @@ class NodeLifecycleController(NoExecuteTainting):
     def _to_visit(self) -> list[str]:
         """The nodes this pass must look at, by name (see the module docstring)."""
         self._dirty.update(self._attention)
-        if self._renewals is None:
+        if self._renewer is None:
             self._dirty = {}
             return sorted(n["metadata"]["name"] for n in self.node_informer.indexer.list())
         names = sorted(self._dirty)
@@ -207,9 +203,10 @@ class NodeLifecycleController(NoExecuteTainting):
 
     def _skippable(self, node: Any, observed: Any, ready: bool) -> bool:
         name = node["metadata"]["name"]
-        if not ready or observed.get("status") != "True" or self._renewals is None:
+        renewer = self._renewer
+        if not ready or observed.get("status") != "True" or renewer is None:
             return False
-        entry = self._renewals.by_key.get(self._lease_key(name))
+        entry = renewer.renewal("leases", name, namespace="kube-node-lease")
         # a Lease renewed every period cannot age past the grace between two visits
         grace_s = self.cfg.nodeMonitorGracePeriod
         if entry is None or entry.period_s + self.cfg.nodeMonitorPeriod >= grace_s:
@@ -258,7 +255,7 @@ class NodeLifecycleController(NoExecuteTainting):
             observed = ready
             grace = self.cfg.nodeMonitorGracePeriod
         health = self.health.get(name)
-        heartbeat = self._renewed(self._node_key(name)) or (ready or {}).get("lastHeartbeatTime")
+        heartbeat = self._renewed("nodes", name, None) or (ready or {}).get("lastHeartbeatTime")
         if health is None:
             created = node["metadata"].get("creationTimestamp")
             probe = self.clock.seconds_of(created) if ready is None and created else now
@@ -266,7 +263,7 @@ class NodeLifecycleController(NoExecuteTainting):
         elif heartbeat != health.heartbeat:
             health.heartbeat = heartbeat
             health.probe_s = self._seen_at(heartbeat, health) if heartbeat else now
-        renew = self._renewed(self._lease_key(name))
+        renew = self._renewed("leases", name, "kube-node-lease")
         if renew is None:
             lease = self.lease_informer.indexer.get_by("kube-node-lease", name)
             renew = (lease or {}).get("spec", {}).get("renewTime") if lease else None
@@ -312,18 +309,12 @@ class NodeLifecycleController(NoExecuteTainting):
         )
         return observed, current
 
-    def _renewed(self, key: str) -> str | None:
+    def _renewed(self, resource: str, name: str, namespace: str | None) -> str | None:
         """A standing renewal's current stamp (sim/apiserver/renewals.py): the informers of an
         in-process control plane do not get an event per renewal, so the renewed fields
-        (Lease renewTime, the conditions' lastHeartbeatTime) are read where they are kept."""
-        registry = self._renewals
-        return None if registry is None else registry.current(key)
-
-    def _lease_key(self, name: str) -> str:
-        return object_key(self._lease_kind, "kube-node-lease", name)
-
-    def _node_key(self, name: str) -> str:
-        return object_key(self._node_kind, None, name)
+        (Lease renewTime, the conditions' lastHeartbeatTime) are read from the renewer."""
+        renewer = self._renewer
+        return None if renewer is None else renewer.current(resource, name, namespace=namespace)
 
     def mark_pods_not_ready(self, node_name: str) -> Generator[Any, Any, None]:
         for pod in self.pod_informer.indexer.by_index("nodeName", node_name):

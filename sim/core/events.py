@@ -14,16 +14,33 @@ the public method: tests/core/test_events.py holds each one against its public t
 - `set_result(ev, fn)`: while `ev` is being processed, replace its value with `fn()` (or fail it
   with the `ApiError`-like exception `fn` raises), so that one timeout can be a request and carry
   its answer to whoever waits on it, with no second event per request.
+- `timeout_then(clock, delay_s, fn)`: `on_done(clock.timeout(delay_s), fn)`, and
+  `answer_after(clock, delay_s, fn, errors)`: a timeout whose first callback is `set_result` of
+  `fn`, each in one call: they are taken once per watch batch and once per API request, where
+  the composed helpers' extra calls cost about 1 % of a scheduled pod's instructions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import PENDING, Event
 
-__all__ = ["PENDING", "is_ok", "is_pending", "on_done", "set_result", "succeed_now", "value_of"]
+if TYPE_CHECKING:
+    from sim.core.clock import Clock
+
+__all__ = [
+    "PENDING",
+    "answer_after",
+    "is_ok",
+    "is_pending",
+    "on_done",
+    "set_result",
+    "succeed_now",
+    "timeout_then",
+    "value_of",
+]
 
 
 def on_done(ev: Event, fn: Callable[[Event], None]) -> Event:
@@ -64,3 +81,29 @@ def set_result(ev: Event, fn: Callable[[], Any], errors: type[BaseException]) ->
     except errors as e:
         ev._ok = False
         ev._value = e
+
+
+def timeout_then(clock: Clock, delay_s: float, fn: Callable[[Event], None]) -> Event:
+    """`on_done(clock.timeout(delay_s), fn)`: `fn(ev)` runs when `delay_s` has passed."""
+    ev = clock.env.timeout(max(0.0, delay_s))
+    ev.callbacks.append(fn)  # type: ignore[union-attr]
+    return ev
+
+
+def answer_after(
+    clock: Clock, delay_s: float, fn: Callable[[], Any], errors: type[BaseException]
+) -> Event:
+    """A timeout of `delay_s` that, as it fires, takes `fn()` as its value (or fails with the
+    one of `errors` that `fn` raises) before anyone waiting on it resumes: `on_done` of
+    `clock.timeout(delay_s)` with `set_result(ev, fn, errors)`, in one call."""
+    ev = clock.env.timeout(max(0.0, delay_s))
+
+    def run(_ev: Event) -> None:
+        try:
+            ev._value = fn()
+        except errors as e:
+            ev._ok = False
+            ev._value = e
+
+    ev.callbacks.append(run)  # type: ignore[union-attr]
+    return ev

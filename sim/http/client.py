@@ -14,7 +14,7 @@ StreamWatcher): see sim/http/clientwatch.py. This module holds the verbs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
@@ -26,6 +26,9 @@ from sim.api.kinds import REGISTRY, Kind, KindRegistry
 from sim.core.driver import SimDriver
 from sim.http.clientwatch import HttpWatchStream
 from sim.http.transport import JSON, Transport, api_error
+
+if TYPE_CHECKING:
+    from sim.client.interface import LeaseRenewer
 
 STRATEGIC = "application/strategic-merge-patch+json"
 
@@ -48,6 +51,9 @@ class HttpClient:
         self.registry = registry
         self.transport = Transport(base_url, token=token, user_agent=f"{user}/kubesim")
         self.requests = 0
+        # no standing renewals over HTTP: this client's owner writes every renewal itself, and
+        # its watches see every renewal the server writes
+        self.renewer: LeaseRenewer | None = None
 
     def close(self) -> None:
         self.transport.close()
@@ -258,7 +264,6 @@ class HttpClient:
         resource_version: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
-        tolerate_renewals: bool = False,  # an HTTP watch always sees every renewal
     ) -> simpy.Event:
         k = self._kind(kind)
         stream = HttpWatchStream(

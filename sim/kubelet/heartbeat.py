@@ -14,7 +14,8 @@ partition cuts it from the control plane.
 A renewal is an update through the kubelet's own client with the Lease it last wrote (upstream
 keeps `latestLease` to save a GET); a failed renewal forgets it, and the next period GETs (or
 creates) the Lease again. Once a renewal succeeded through the in-process API server, the
-kubelet registers a *standing renewal* there instead (sim/apiserver/renewals.py): the Lease is
+kubelet registers a *standing renewal* there instead, through its client's renewer (the
+`LeaseRenewer` port, sim/client/interface.py; sim/apiserver/renewals.py): the Lease is
 only written when someone reads or watches it, so a quiet node costs nothing per period. The
 standing renewal stops (after writing the last renewal that happened) when the kubelet stops or
 its host powers off, and when a network change cuts the node from the control plane; the next
@@ -31,12 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
-from sim.api.kinds import REGISTRY
-from sim.apiserver.keys import object_key
-from sim.apiserver.renewals import NODE_HEARTBEAT, StandingRenewal
 from sim.client.runtime import NodeReachability
 
 if TYPE_CHECKING:
+    from sim.client.interface import LeaseRenewer, Renewal
     from sim.kubelet.fleet import KubeletFleet
     from sim.kubelet.kubelet import Kubelet
     from sim.kubelet.status_writer import PodStatusWriter
@@ -56,8 +55,6 @@ class NodeHeartbeat:
         self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
         self.reporting: dict[str, Kubelet] = {}  # kubelets whose status heartbeat it renews
         self._unrenewed: dict[str, Kubelet] = {}  # kubelets that renew through their client
-        self._lease_kind = REGISTRY.resolve("leases")
-        self._node_kind = REGISTRY.resolve("nodes")
         self._network: NodeReachability | None = None
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
@@ -80,15 +77,15 @@ class NodeHeartbeat:
             self._unrenewed.pop(kl.name, None)
 
     # -- standing renewals ---------------------------------------------------------------------
-    def _registry(self, kl: Kubelet) -> Any:
-        """The in-process API server's standing renewals, or None (a remote API server)."""
-        registry = getattr(getattr(kl.client, "server", None), "renewals", None)
-        return registry if registry is not None and registry.enabled else None
+    def _renewer(self, kl: Kubelet) -> LeaseRenewer | None:
+        """The renewer port of the kubelet's client, or None (a remote API server)."""
+        renewer: LeaseRenewer | None = getattr(kl.client, "renewer", None)
+        return renewer if renewer is not None and renewer.enabled else None
 
     def _stand(self, kl: Kubelet) -> None:
         """After a successful renewal: let the API server renew from now on."""
-        registry = self._registry(kl)
-        if registry is None or kl.name in self.standing or self.kubelets.get(kl.name) is not kl:
+        renewer = self._renewer(kl)
+        if renewer is None or kl.name in self.standing or self.kubelets.get(kl.name) is not kl:
             return
         gen = kl.generation
 
@@ -98,10 +95,10 @@ class NodeHeartbeat:
                 self._unrenewed[kl.name] = kl
                 kl.lease = None
 
-        registry.start(
-            self._lease_kind,
-            LEASE_NAMESPACE,
+        renewer.start(
+            "leases",
             kl.name,
+            namespace=LEASE_NAMESPACE,
             user=kl.client.user,
             period_s=self.fleet.config.lease_renew_interval_s,
             on_lost=lost,
@@ -111,24 +108,21 @@ class NodeHeartbeat:
 
     def _sit_down(self, kl: Kubelet) -> None:
         """Stop the standing renewals (the last renewal that happened gets written)."""
-        registry = self._registry(kl)
+        renewer = self._renewer(kl)
         if self.reporting.get(kl.name) is kl:
-            key = object_key(self._node_kind, None, kl.name)
-            entry = registry.by_key.get(key) if registry is not None else None
+            entry = renewer.renewal("nodes", kl.name) if renewer is not None else None
             self._stop_reporting(kl, entry)
-            if registry is not None:
-                registry.stop(key)
+            if renewer is not None:
+                renewer.stop("nodes", kl.name)
         if self.standing.get(kl.name) is not kl:
             return
         del self.standing[kl.name]
         if self.kubelets.get(kl.name) is kl:
             self._unrenewed[kl.name] = kl
-        if registry is not None:
-            key = object_key(self._lease_kind, LEASE_NAMESPACE, kl.name)
-            registry.stop(key)
+        if renewer is not None:
+            renewer.stop("leases", kl.name, namespace=LEASE_NAMESPACE)
             # the lease as last renewed on the kubelet's behalf, its `latestLease` upstream
-            kv = registry.api.store.get(key)
-            kl.lease = kv.value if kv is not None else None
+            kl.lease = renewer.last_renewed("leases", kl.name, namespace=LEASE_NAMESPACE)
 
     def watch_network(self, network: NodeReachability) -> None:
         """Follow the network model's topology (the composition root connects it once)."""
@@ -181,8 +175,8 @@ class NodeHeartbeat:
         tick_s = self.fleet.config.node_status_update_frequency_s
         # the first status tick at which the report is due, then every report period
         first_s = math.ceil((kl.last_status_post_s + period_s - 1e-6) / tick_s - 1e-9) * tick_s
-        registry = self._registry(kl)
-        if registry is None or not kl.reaches_api_server() or self.kubelets.get(kl.name) is not kl:
+        renewer = self._renewer(kl)
+        if renewer is None or not kl.reaches_api_server() or self.kubelets.get(kl.name) is not kl:
             self._push_report(kl, first_s)
             return
 
@@ -190,19 +184,12 @@ class NodeHeartbeat:
             if self.reporting.get(kl.name) is kl:
                 self._stop_reporting(kl, entry)
 
-        entry = registry.start(
-            self._node_kind,
-            None,
-            kl.name,
-            user=kl.client.user,
-            period_s=period_s,
-            phase_s=first_s,
-            stamp=NODE_HEARTBEAT,
-            on_lost=lost,
+        entry = renewer.start(
+            "nodes", kl.name, user=kl.client.user, period_s=period_s, phase_s=first_s, on_lost=lost
         )
         self.reporting[kl.name] = kl
 
-    def _stop_reporting(self, kl: Kubelet, entry: StandingRenewal | None) -> None:
+    def _stop_reporting(self, kl: Kubelet, entry: Renewal | None) -> None:
         """The API server no longer renews `kl`'s status heartbeats: its own posts take over,
         the next one a report period after the last renewal that happened (or its last post)."""
         del self.reporting[kl.name]
@@ -216,9 +203,9 @@ class NodeHeartbeat:
     def superseding(self, kl: Kubelet) -> None:
         """The kubelet is about to post a changed status: its heartbeat renewals so far were
         never seen and the post carries a fresh one."""
-        registry = self._registry(kl)
-        if registry is not None and self.is_reporting(kl):
-            registry.supersede(object_key(self._node_kind, None, kl.name))
+        renewer = self._renewer(kl)
+        if renewer is not None and self.is_reporting(kl):
+            renewer.supersede("nodes", kl.name)
 
     def _push_report(self, kl: Kubelet, due_s: float) -> None:
         self._report_seq += 1

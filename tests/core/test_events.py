@@ -11,7 +11,16 @@ from typing import Any
 import pytest
 
 from sim.core import Clock
-from sim.core.events import is_ok, is_pending, on_done, set_result, succeed_now, value_of
+from sim.core.events import (
+    answer_after,
+    is_ok,
+    is_pending,
+    on_done,
+    set_result,
+    succeed_now,
+    timeout_then,
+    value_of,
+)
 
 
 def _trigger_fast(clock: Clock, ev: Any) -> None:
@@ -50,7 +59,7 @@ def test_succeed_now_orders_events_as_succeed_does() -> None:
     assert not is_pending(Clock().timeout(0))  # a timeout is triggered when made
 
 
-def _request(fast: bool, fail: bool) -> list[tuple[str, Any]]:
+def _request(fast: bool | str, fail: bool) -> list[tuple[str, Any]]:
     clock = Clock()
     seen: list[tuple[str, Any]] = []
 
@@ -59,7 +68,9 @@ def _request(fast: bool, fail: bool) -> list[tuple[str, Any]]:
             raise KeyError("gone")
         return "answer"
 
-    if fast:
+    if fast == "answer_after":
+        ev = answer_after(clock, 0.5, answer, KeyError)
+    elif fast:
         ev = clock.timeout(0.5)
         on_done(ev, lambda e: set_result(e, answer, KeyError))
     else:
@@ -90,6 +101,27 @@ def _request(fast: bool, fail: bool) -> list[tuple[str, Any]]:
 @pytest.mark.parametrize("fail", [False, True], ids=["answer", "error"])
 def test_set_result_answers_as_a_triggered_event_would(fail: bool) -> None:
     assert _request(True, fail) == _request(False, fail)
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["answer", "error"])
+def test_answer_after_answers_as_a_triggered_event_would(fail: bool) -> None:
+    assert _request("answer_after", fail) == _request(False, fail)
+
+
+@pytest.mark.parametrize("delay_s", [0, 0.5, -1.0], ids=["now", "later", "negative-is-now"])
+def test_timeout_then_is_on_done_of_a_timeout(delay_s: float) -> None:
+    def run(fast: bool) -> list[tuple[str, float]]:
+        clock = Clock()
+        seen: list[tuple[str, float]] = []
+        if fast:
+            timeout_then(clock, delay_s, lambda _e: seen.append(("fn", clock.now)))
+        else:
+            on_done(clock.timeout(delay_s), lambda _e: seen.append(("fn", clock.now)))
+        clock.call_later(0.5, lambda: seen.append(("other", clock.now)))
+        clock.run()
+        return seen
+
+    assert run(True) == run(False)
 
 
 def test_on_done_callbacks_run_in_the_order_added() -> None:
