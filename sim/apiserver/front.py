@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
@@ -29,9 +29,6 @@ from sim.apiserver.watch import ApiWatch, ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
 from sim.core import Clock
 from sim.core.events import answer_after, timeout_then
-
-if TYPE_CHECKING:
-    from sim.client.interface import LeaseRenewer
 
 _VERB_FIELDS = {v: f"{v}_s" for v in ("get", "list", "create", "update", "patch", "delete")}
 
@@ -117,7 +114,8 @@ class InProcessClient:
         self.user = user
         self.latency = latency or Latency()
         self.requests = 0
-        self.renewer: LeaseRenewer | None = InProcessRenewer(server)
+        # the LeaseRenewer port of sim/client/interface.py (a layer above: not imported here)
+        self.renewer: InProcessRenewer | None = InProcessRenewer(server)
 
     def _call(self, verb: str, fn: Callable[[], Any]) -> simpy.Event:
         """One request: `fn` runs on the server when the request's latency has passed, and the

@@ -92,7 +92,11 @@ class LeaseRenewer(Protocol):
 
 class Client(Protocol):
     user: str
-    renewer: LeaseRenewer | None
+
+    @property
+    def renewer(self) -> LeaseRenewer | None:
+        """The standing renewals of an in-process API server, or None (over HTTP)."""
+        ...
 
     def create(
         self,
