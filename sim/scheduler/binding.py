@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.api.errors import ApiError
+from sim.core.events import is_ok, on_done
 from sim.scheduler.failure import COMPONENT, FailureHandler
 from sim.scheduler.framework import Framework, ScheduleResult, SchedulingError
 from sim.scheduler.interface import CycleState
@@ -86,14 +87,14 @@ class BindingCycle(FailureHandler):
             except ApiError as e:
                 self._bind_failed(q, cycle, fwk, state, node, e.message)
                 return
-            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
+            on_done(req, lambda ev: self._bound(ev, q, cycle, fwk, state, node))
             return
         self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
 
     def _bound(
         self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
     ) -> None:
-        if req._ok:  # req.ok, without the property call
+        if is_ok(req):
             self._bind_succeeded(q, fwk, state, node)
             return
         req.defused = True

@@ -33,6 +33,7 @@ import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
 from sim.client.events import EventRecorder
 from sim.client.runtime import Runtime
 from sim.core import ConfigError as CoreConfigError
+from sim.core.events import on_done, value_of
 from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
 from sim.scheduler.eventhandlers import EventHandlers
@@ -145,6 +146,7 @@ class Scheduler(EventHandlers, BindingCycle):
         self.failed_attempts = 0
         self.decision_hooks: list[Any] = []
         self._process: Any = None
+        self._timeout = self.clock.timeout
 
     # -- wiring ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -187,10 +189,10 @@ class Scheduler(EventHandlers, BindingCycle):
         while (q := self.queue.try_pop()) is not None:
             if self._cycle(q):
                 return
-        self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
+        on_done(self.queue.pop(), self._popped)
 
     def _popped(self, ev: Any) -> None:
-        if not self._cycle(ev._value):
+        if not self._cycle(value_of(ev)):
             self._next_cycle()
 
     def _cycle(self, q: QueuedPodInfo) -> bool:
@@ -198,7 +200,7 @@ class Scheduler(EventHandlers, BindingCycle):
         timeout."""
         cost = self.schedule_one(q)
         if cost > 0:
-            self.clock.env.timeout(cost).callbacks.append(self._next_cycle)  # type: ignore[union-attr]
+            on_done(self._timeout(cost), self._next_cycle)
             return True
         return False
 
