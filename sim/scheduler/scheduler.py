@@ -23,7 +23,7 @@ feasible/evaluated counts, its weighted total, per-plugin scores and the runner-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_conf
 from sim.scheduler.eventhandlers import EventHandlers
 from sim.scheduler.failure import COMPONENT
 from sim.scheduler.framework import Framework, SchedulingError
-from sim.scheduler.interface import CycleState
+from sim.scheduler.interface import CycleState, PluginFactory, registry_with
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.queue import QueuedPodInfo, SchedulingQueue
 from sim.scheduler.snapshot import Snapshot
@@ -85,7 +85,8 @@ class Handle:
 
 
 class Scheduler(EventHandlers, BindingCycle):
-    """See the module docstring. `frameworks` maps schedulerName to its profile's framework."""
+    """See the module docstring. `frameworks` maps schedulerName to its profile's framework;
+    `registry` adds out-of-tree plugins by name for this scheduler only."""
 
     def __init__(
         self,
@@ -96,6 +97,7 @@ class Scheduler(EventHandlers, BindingCycle):
         per_node_s: float = 0.0000005,
         per_scored_node_s: float = 0.000001,
         record_events: bool = True,
+        registry: Mapping[str, PluginFactory] | None = None,
     ):
         self.runtime = runtime
         self.clock = runtime.clock
@@ -109,11 +111,13 @@ class Scheduler(EventHandlers, BindingCycle):
         self.rng = TieBreak(runtime.streams.stream("scheduler/select-host"))
         self.handle = Handle(self)
         self.frameworks: dict[str, Framework] = {}
+        plugins = registry_with(registry)
         for i, prof in enumerate(config.profiles):
             self.frameworks[prof.scheduler_name] = Framework(
                 prof,
                 self.handle,
                 path=f"profiles[{i}]",
+                registry=plugins,
                 global_percentage=config.percentage_of_nodes_to_score,
             )
         first = next(iter(self.frameworks.values()))
