@@ -287,8 +287,9 @@ def find_feasible(
     snap: Snapshot,
     start: int,
     want: int,
+    find_nodes_that_pass_filters: Callable[..., tuple[np.ndarray, int, Any]],
 ) -> tuple[np.ndarray, int, tuple[Ring, int]] | None:
-    """Framework.find_nodes_that_pass_filters with the node-local filters' verdicts read from
+    """framework.find_nodes_that_pass_filters (given) with the node-local filters' verdicts read from
     the per-shape arrays; the other filters run on the nodes those pass, in the same rotated
     order. Returns the feasible slots, how many nodes upstream's loop would have visited, and
     the ring with the distance from its start that the scores must be exact up to. None
@@ -301,8 +302,8 @@ def find_feasible(
 
     def search(cands: np.ndarray, dist: np.ndarray) -> tuple[Any, int]:
         if other:
-            feasible, processed, _ = fwk.find_nodes_that_pass_filters(
-                state, pod, snap, cands, want, plugins=other, diagnose=False
+            feasible, processed, _ = find_nodes_that_pass_filters(
+                fwk, state, pod, snap, cands, want, plugins=other, diagnose=False
             )
         else:
             feasible = cands[:want]

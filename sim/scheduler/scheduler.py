@@ -41,7 +41,7 @@ from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
 from sim.scheduler.eventhandlers import EventHandlers
 from sim.scheduler.failure import COMPONENT, FailureHandler
-from sim.scheduler.framework import Framework, SchedulingError
+from sim.scheduler.framework import Framework, SchedulingError, schedule_pod
 from sim.scheduler.interface import CycleState, PluginFactory, registry_with
 from sim.scheduler.podinfo import PodInfo, ShapeCache
 from sim.scheduler.queue import QueuedPodInfo, SchedulingQueue
@@ -264,7 +264,8 @@ class Scheduler:
         if self.queue.nominated:
             state.nominated = self._nominated_overlay(pod)
         try:
-            result = fwk.schedule(
+            result = schedule_pod(
+                fwk,
                 pod,
                 self.snapshot,
                 start_index=self.next_start_index,
