@@ -209,10 +209,6 @@ class PodShape:
             or self.preferred_anti_affinity
         )
 
-    @property
-    def has_required_anti_affinity(self) -> bool:
-        return bool(self.required_anti_affinity)
-
 
 def _non_missing(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec with every container's missing cpu/memory request set to the default."""
