@@ -73,18 +73,16 @@ class TieBreak:
 
 
 class Handle:
-    """framework.Handle: what plugins may use."""
+    """framework.Handle: what plugins may use (the scheduler's client and clock, the snapshot
+    of the cycle, preemption's random stream); each profile's plugins see it through a
+    ProfileHandle that adds their framework."""
 
-    def __init__(self, scheduler: Scheduler):
-        self.scheduler = scheduler
-        self.client = scheduler.client
-        self.clock = scheduler.clock
-        self.preemption_rng = scheduler.runtime.streams.stream("scheduler/preemption")
-        self.seconds_of = scheduler.clock.seconds_of
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self.scheduler.snapshot
+    def __init__(self, client: Any, clock: Any, snapshot: Snapshot, preemption_rng: Any):
+        self.client = client
+        self.clock = clock
+        self.snapshot = snapshot
+        self.preemption_rng = preemption_rng
+        self.seconds_of = clock.seconds_of
 
 
 class Scheduler:
@@ -113,7 +111,12 @@ class Scheduler:
         self.snapshot = Snapshot()
         self.shapes = ShapeCache()  # the pod shapes this scheduler has parsed
         self.rng = TieBreak(runtime.streams.stream("scheduler/select-host"))
-        self.handle = Handle(self)
+        self.handle = Handle(
+            self.client,
+            self.clock,
+            self.snapshot,
+            runtime.streams.stream("scheduler/preemption"),
+        )
         self.frameworks: dict[str, Framework] = {}
         plugins = registry_with(registry)
         for i, prof in enumerate(config.profiles):
