@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from sim.scheduler import scoped_registry
+
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
 EXPECT = re.compile(r"^\s*# -> (.*)$")
@@ -58,7 +60,8 @@ def test_readme_python_block_prints_what_it_says(
     code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    printed = run_block(code, "README.md")
+    with scoped_registry():  # a block may register a scheduler plugin: not for later tests
+        printed = run_block(code, "README.md")
     for line, pattern in expectations(code).items():
         got = printed.get(line)
         assert got, f"README block line {line} printed nothing"

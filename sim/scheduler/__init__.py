@@ -4,6 +4,7 @@ default plugins, profiles from KubeSchedulerConfiguration, preemption, and an ex
     sched = install(runtime, {"profiles": [...]})     # start it on a Runtime port
     explain(pod, nodes, pods, config, objects)        # why a pod lands where it does
     register_plugin("MyScore")(MyScorePlugin)         # a custom plugin, enabled by name
+    install(cluster, cfg, registry={"MyScore": MyScorePlugin})  # ... for one scheduler only
 
 See docs/scheduler.md.
 """
@@ -19,6 +20,7 @@ from sim.scheduler.interface import (
     NodeVerdicts,
     Plugin,
     register_plugin,
+    scoped_registry,
 )
 from sim.scheduler.podinfo import PodInfo
 from sim.scheduler.scheduler import Scheduler, install, why
@@ -57,5 +59,6 @@ __all__ = [
     "num_feasible_nodes_to_find",
     "parse_configuration",
     "register_plugin",
+    "scoped_registry",
     "why",
 ]

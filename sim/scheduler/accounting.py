@@ -1,24 +1,22 @@
-"""The snapshot's change log and pod accounting: what each node's pods request, how many pods
-match each label selector (`pod_counts`) and carry each affinity term (`term_counts`), and the
-log of changed slots that the per-shape arrays (incremental.py) catch up from.
+"""What the snapshot counts besides resources: the log of changed slots that the per-shape
+arrays (incremental.py) catch up from, and how many pods match each label selector
+(`pod_counts`) and carry each affinity term (`term_counts`) per node.
 
-Models the pod side of pkg/scheduler/backend/cache (cache.go AddPod/RemovePod/AssumePod) and of
-framework/types.go (NodeInfo.AddPod/RemovePod: requested and non-zero requested resources,
-used ports). The counters are kubesim's: created on first use, bounded in number, and kept
-incrementally, so a cycle costs O(distinct shapes), not O(pods). `PodAccounting` is a base of
-`Snapshot` (snapshot.py), which owns the arrays it updates.
+The counters are kubesim's (kube-scheduler's plugins walk every pod of every node in
+PreFilter): created on first use, bounded in number, and kept incrementally, so a cycle costs
+O(distinct shapes), not O(pods). The `Snapshot` (snapshot.py) owns one `ChangeLog` and one
+`PodCounts`, and tells them about every node and pod it accounts.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from sim.api.labels import Selector
-from sim.scheduler.nodeinfo import NodeInfo
 from sim.scheduler.podinfo import AffinityTerm, PodInfo
 
 MAX_COUNTERS = 512
@@ -63,14 +61,17 @@ class ChangeLog:
     """Slots whose node or pods changed, in order, so that per-shape arrays (incremental.py)
     recompute only those; `epoch` bumps when every slot must be redone."""
 
-    changes: list[int]
-    changes_base: int  # the sequence number of changes[0]
-    epoch: int
+    __slots__ = ("changes", "base", "epoch")
+
+    def __init__(self) -> None:
+        self.changes: list[int] = []
+        self.base = 0  # the sequence number of changes[0]
+        self.epoch = 0
 
     @property
-    def change_seq(self) -> int:
+    def seq(self) -> int:
         """The sequence number the next change will get."""
-        return self.changes_base + len(self.changes)
+        return self.base + len(self.changes)
 
     def mark(self, slot: int) -> None:
         """Log that the node in `slot` changed."""
@@ -81,124 +82,54 @@ class ChangeLog:
         the plugins that read the node alone need not run again there)."""
         self._log(~slot)
 
+    def mark_all(self) -> None:
+        """Every slot must be redone (the arrays grew, or a resource column was added)."""
+        self.epoch += 1
+
     def _log(self, entry: int) -> None:
         changes = self.changes
         changes.append(entry)
         if len(changes) > MAX_CHANGES:
             half = len(changes) // 2
             del changes[:half]
-            self.changes_base += half
+            self.base += half
 
     def changed_since(self, epoch: int, seq: int) -> list[int] | None:
         """The changes since change number `seq` of `epoch` (with repeats; a slot whose node
         changed, or `~slot` when only its pods did), or None when the log no longer reaches
         back that far (recompute every slot)."""
-        if epoch != self.epoch or seq < self.changes_base:
+        if epoch != self.epoch or seq < self.base:
             return None
-        return self.changes[seq - self.changes_base :]
+        return self.changes[seq - self.base :]
 
 
-class PodAccounting(ChangeLog):
-    """Resource columns and the pods accounted per slot (see the module docstring)."""
+class PodCounts:
+    """Per node, the pods matching each (namespaces, selector) asked for and carrying each
+    affinity term (see the module docstring). `pods` is the snapshot's table of accounted
+    pods (key -> (slot, pod)), read when a new selector is first asked for."""
 
-    cap: int
-    nodes: list[NodeInfo | None]
-    by_name: dict[str, int]
-    resources: list[str]
-    col: dict[str, int]
-    alloc: np.ndarray
-    req: np.ndarray
-    nonzero: np.ndarray
-    num_pods: np.ndarray
-    pods: dict[str, tuple[int, PodInfo]]
-    counters: OrderedDict[tuple[Any, ...], _Counter]
-    terms: dict[str, dict[tuple[bytes, int], TermCounts]]
-    pod_generation: int
+    def __init__(self, pods: dict[str, tuple[int, PodInfo]], cap: int):
+        self.pods = pods
+        self.cap = cap
+        self.counters: OrderedDict[tuple[Any, ...], _Counter] = OrderedDict()
+        self.terms: dict[str, dict[tuple[bytes, int], TermCounts]] = {k: {} for k in TERM_KINDS}
 
-    def resource_col(self, name: str) -> int:
-        col = self.col.get(name)
-        if col is None:
-            col = self.col[name] = len(self.resources)
-            self.resources.append(name)
-            self.alloc = np.concatenate([self.alloc, np.zeros((self.cap, 1), np.int64)], axis=1)
-            self.req = np.concatenate([self.req, np.zeros((self.cap, 1), np.int64)], axis=1)
-            for i, ni in enumerate(self.nodes):
-                if ni is not None:
-                    self.alloc[i, col] = ni.allocatable.get(name, 0)
-                    for p in ni.pods.values():
-                        self.req[i, col] += p.shape.requests.get(name, 0)
-            self.epoch += 1
-        return col
+    def grow(self, cap: int, grow: Callable[[np.ndarray], np.ndarray]) -> None:
+        """The per-slot arrays grown to `cap` slots by `grow`."""
+        for c in self.counters.values():
+            c.counts = grow(c.counts)
+        for kind in self.terms.values():
+            for t in kind.values():
+                t.counts = grow(t.counts)
+        self.cap = cap
 
-    # -- pods ----------------------------------------------------------------------------------
-    def add_pod(self, p: PodInfo) -> None:
-        """Account a pod bound (or assumed) to p.node_name."""
-        old = self.pods.get(p.key)
-        if old is not None:
-            q = old[1]
-            if (
-                old[0] >= 0
-                and q.node_name == p.node_name
-                and q.shape is p.shape
-                and q.namespace == p.namespace
-                and q.terminating == p.terminating
-                and q.labels == p.labels
-            ):
-                # the same accounting (an assumed pod confirmed): swap the PodInfo in place,
-                # keeping the order removing and re-adding it would give
-                ni = self.nodes[old[0]]
-                assert ni is not None
-                del self.pods[p.key]
-                self.pods[p.key] = (old[0], p)
-                del ni.pods[p.key]
-                ni.pods[p.key] = p
-                self.pod_generation += 2
-                return
-            self.remove_pod(p.key)
-        for name in p.shape.requests:
-            if name not in self.col:
-                self.resource_col(name)
-        slot = self.by_name.get(p.node_name, -1)
-        self.pods[p.key] = (slot, p)
-        if slot < 0:
-            return
-        ni = self.nodes[slot]
-        assert ni is not None
-        ni.pods[p.key] = p
-        self._account(slot, ni, p, 1)
-
-    def remove_pod(self, key: str) -> PodInfo | None:
-        entry = self.pods.pop(key, None)
-        if entry is None:
-            return None
-        slot, p = entry
-        if slot >= 0:
-            ni = self.nodes[slot]
-            assert ni is not None
-            ni.pods.pop(key, None)
-            self._account(slot, ni, p, -1)
-        return p
-
-    def _account(self, slot: int, ni: NodeInfo, p: PodInfo, sign: int) -> None:
-        sh = p.shape
-        for name, amount in sh.requests.items():
-            self.req[slot, self.col[name]] += sign * amount
-        self.nonzero[slot, 0] += sign * sh.nonzero_cpu
-        self.nonzero[slot, 1] += sign * sh.nonzero_memory
-        self.num_pods[slot] += sign
-        for port in sh.host_ports:
-            n = ni.used_ports.get(port, 0) + sign
-            if n <= 0:
-                ni.used_ports.pop(port, None)
-            else:
-                ni.used_ports[port] = n
+    def account(self, slot: int, p: PodInfo, sign: int) -> None:
+        """Count `p` on `slot` (sign 1) or no longer (sign -1)."""
         for c in self.counters.values():
             if c.matches(p):
                 c.counts[slot] += sign
-        if sh.has_affinity:
+        if p.shape.has_affinity:
             self._account_terms(slot, p, sign)
-        self.pod_generation += 1
-        self.mark_pods(slot)
 
     def _account_terms(self, slot: int, p: PodInfo, sign: int) -> None:
         sh = p.shape
@@ -240,9 +171,3 @@ class PodAccounting(ChangeLog):
 
     def term_counts(self, kind: str) -> Iterable[TermCounts]:
         return list(self.terms[kind].values())
-
-    def request_vector(self, p: PodInfo) -> np.ndarray:
-        vec = np.zeros(len(self.resources), dtype=np.int64)
-        for name, amount in p.shape.requests.items():
-            vec[self.resource_col(name)] = amount
-        return vec

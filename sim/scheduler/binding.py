@@ -6,50 +6,62 @@ Follows pkg/scheduler/schedule_one.go (schedulingCycle's assume/reserve/permit, 
 handleBindingCycleError) and the cache's AssumePod/ForgetPod
 (pkg/scheduler/backend/cache/cache.go). Trace records: `schedule` with the chosen node,
 feasible/evaluated counts, its weighted total, per-plugin scores and the runner-up;
-`bind-failed`. `BindingCycle` is a base of `Scheduler` (scheduler.py).
+`bind-failed`. The `Scheduler` (scheduler.py) owns one `BindingCycle`, which assumes pods in
+the scheduler's snapshot (its cache) and hands failures to the scheduler's `FailureHandler`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
 
 from sim.api.errors import ApiError
+from sim.client.events import EventRecorder
+from sim.core.events import is_ok, on_done
 from sim.scheduler.failure import COMPONENT, FailureHandler
 from sim.scheduler.framework import Framework, ScheduleResult, SchedulingError
 from sim.scheduler.interface import CycleState
 from sim.scheduler.podinfo import PodInfo
-from sim.scheduler.queue import QueuedPodInfo
+from sim.scheduler.queue import QueuedPodInfo, SchedulingQueue
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import ERROR, Status
 
-_SCORES_FORMATS: dict[tuple[str, ...], str] = {}
 
-
-def _scores_format(names: Sequence[str]) -> str:
+def scores_format(names: tuple[str, ...]) -> str:
     """`"A={} B={}"` for plugin names A, B: the per-plugin part of the `schedule` detail,
-    one format call per record (one name list per profile, so the cache stays small)."""
-    names = names if type(names) is tuple else tuple(names)
-    fmt = _SCORES_FORMATS.get(names)
-    if fmt is None:
-        if len(_SCORES_FORMATS) >= 64:
-            _SCORES_FORMATS.clear()
-        fmt = " ".join(n.replace("{", "{{").replace("}", "}}") + "={}" for n in names)
-        _SCORES_FORMATS[names] = fmt
-    return fmt
+    one format call per record."""
+    return " ".join(n.replace("{", "{{").replace("}", "}}") + "={}" for n in names)
 
 
-class BindingCycle(FailureHandler):
-    """Assume, reserve, permit and bind one decided pod (see the module docstring)."""
+class BindingCycle:
+    """Assume, reserve, permit and bind one decided pod (see the module docstring). `assumed`
+    maps the key of each assumed pod to its node (shared with the scheduler's event handlers,
+    which confirm or drop it); `scheduled` counts the pods bound."""
 
-    snapshot: Snapshot
-    assumed: dict[str, str]
-    decision_hooks: list[Any]
-    scheduled: int
+    def __init__(
+        self,
+        clock: Any,
+        trace: Any,
+        snapshot: Snapshot,
+        assumed: dict[str, str],
+        queue: SchedulingQueue,
+        recorders: dict[str, EventRecorder],
+        failure_handler: FailureHandler,
+    ):
+        self.clock = clock
+        self.trace = trace
+        self.snapshot = snapshot
+        self.assumed = assumed
+        self.queue = queue
+        self.recorders = recorders
+        self._failure = failure_handler.failure  # bound once: called per failed cycle
+        self.scheduled = 0
+        # scores_format per score-name tuple (one per profile and skipped set, so few)
+        self._scores_formats: dict[tuple[str, ...], str] = {}
 
-    def _assume_and_bind(
+    def assume_and_bind(
         self,
         q: QueuedPodInfo,
         cycle: int,
@@ -60,8 +72,6 @@ class BindingCycle(FailureHandler):
         pod = q.pod
         node = result.node
         assert node is not None
-        for hook in self.decision_hooks:
-            hook(self, pod, node, fwk, result)
         key = pod.key
         self.snapshot.add_pod(pod.on_node(node))
         self.assumed[key] = node
@@ -86,14 +96,14 @@ class BindingCycle(FailureHandler):
             except ApiError as e:
                 self._bind_failed(q, cycle, fwk, state, node, e.message)
                 return
-            req.callbacks.append(lambda ev: self._bound(ev, q, cycle, fwk, state, node))
+            on_done(req, lambda ev: self._bound(ev, q, cycle, fwk, state, node))
             return
         self.clock.process(self._binding_cycle(q, cycle, fwk, state, node))
 
     def _bound(
         self, req: Any, q: QueuedPodInfo, cycle: int, fwk: Framework, state: CycleState, node: str
     ) -> None:
-        if req._ok:  # req.ok, without the property call
+        if is_ok(req):
             self._bind_succeeded(q, fwk, state, node)
             return
         req.defused = True
@@ -119,7 +129,12 @@ class BindingCycle(FailureHandler):
             raise ValueError("a score for every plugin name")
         # .item(): Python scalars, without numpy scalar objects in between
         best = totals.item(i)
-        scores = _scores_format(names).format(*column)
+        fmt = self._scores_formats.get(names)
+        if fmt is None:
+            if len(self._scores_formats) >= 64:
+                self._scores_formats.clear()
+            fmt = self._scores_formats[names] = scores_format(names)
+        scores = fmt.format(*column)
         if len(slots) <= 1:
             return f"{text} score={int(best)} [{scores}]"
         # the first best of the others (argmax with the chosen one masked out): the first

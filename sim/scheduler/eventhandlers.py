@@ -5,27 +5,61 @@ them.
 
 Follows pkg/scheduler/eventhandlers.go (addNodeToCache, updateNodeInCache,
 deleteNodeFromCache, addPodToCache, updatePodInCache, deletePodFromCache,
-addPodToSchedulingQueue, updatePodInSchedulingQueue, deletePodFromSchedulingQueue).
-`EventHandlers` is a base of `Scheduler` (scheduler.py), which owns the cache and the queue.
+addPodToSchedulingQueue, updatePodInSchedulingQueue, deletePodFromSchedulingQueue,
+addAllEventHandlers). The `Scheduler` (scheduler.py) owns one `EventHandlers` over its cache
+(the snapshot and the assumed pods) and its scheduling queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sim.scheduler.framework import Framework
-from sim.scheduler.podinfo import PodInfo
+from sim.scheduler.podinfo import PodInfo, ShapeCache
 from sim.scheduler.queue import SchedulingQueue
 from sim.scheduler.snapshot import Snapshot
 
 
 class EventHandlers:
-    """The handlers `Scheduler.start` registers on its informers."""
+    """The handlers `add_all_event_handlers` registers on the scheduler's informers. `assumed`
+    is the binding cycle's map of assumed pods (a pod seen bound is confirmed: out of it);
+    `shapes` parses the pods."""
 
-    snapshot: Snapshot
-    queue: SchedulingQueue
-    frameworks: dict[str, Framework]
-    assumed: dict[str, str]
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        queue: SchedulingQueue,
+        frameworks: dict[str, Framework],
+        assumed: dict[str, str],
+        shapes: ShapeCache,
+    ):
+        self.snapshot = snapshot
+        self.queue = queue
+        self.frameworks = frameworks
+        self.assumed = assumed
+        self.shapes = shapes
+
+    def add_all_event_handlers(self, informers: Any) -> tuple[Any, Any, list[Any]]:
+        """addAllEventHandlers: register on the pods, nodes, namespaces, services and
+        replicasets informers of the shared factory `informers` and start the last three;
+        returns the pods and nodes informers (not started) and the others."""
+        pods = informers.informer_for("pods")
+        nodes = informers.informer_for("nodes")
+        nodes.add_event_handler(self._node_add, self._node_update, self._node_delete)
+        pods.add_event_handler(self._pod_add, self._pod_update, self._pod_delete)
+        extra: tuple[tuple[str, Callable[[Any, bool], None]], ...] = (
+            ("namespaces", self._ns_event),
+            ("services", self._svc_event),
+            ("replicasets", self._rs_event),
+        )
+        others = []
+        for kind, fn in extra:
+            i = informers.informer_for(kind)
+            i.add_event_handler(*_relay(fn))
+            others.append(i)
+            i.start()
+        return pods, nodes, others
 
     def _node_add(self, node: Any) -> None:
         self.snapshot.add_node(node)
@@ -48,7 +82,7 @@ class EventHandlers:
         return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
 
     def _pod_add(self, pod: Any) -> None:
-        info = PodInfo(pod)
+        info = PodInfo(pod, self.shapes)
         if info.node_name:
             if self._terminal(pod):
                 return
@@ -64,7 +98,7 @@ class EventHandlers:
         self.snapshot.add_pod(info)
 
     def _pod_update(self, old: Any, new: Any) -> None:
-        info = PodInfo(new)
+        info = PodInfo(new, self.shapes)
         if info.node_name:
             if self._terminal(new):
                 self._pod_delete(new)
@@ -84,7 +118,7 @@ class EventHandlers:
                 self.queue.update(info)
 
     def _pod_delete(self, pod: Any) -> None:
-        info = PodInfo(pod)
+        info = PodInfo(pod, self.shapes)
         key = info.key
         if self.snapshot.remove_pod(key) is not None:
             self.assumed.pop(key, None)
@@ -114,3 +148,10 @@ class EventHandlers:
             self.snapshot.replicasets.pop(key, None)
         else:
             self.snapshot.replicasets[key] = rs
+
+
+def _relay(
+    fn: Callable[[Any, bool], None],
+) -> tuple[Callable[[Any], None], Callable[[Any, Any], None], Callable[[Any], None]]:
+    """Informer handlers that pass (object, deleted) to `fn`."""
+    return (lambda o: fn(o, False), lambda _o, n: fn(n, False), lambda o: fn(o, True))

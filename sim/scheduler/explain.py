@@ -24,7 +24,7 @@ from sim.core.clock import epoch_seconds
 from sim.scheduler.config import parse_configuration
 from sim.scheduler.framework import Framework, num_feasible_nodes_to_find
 from sim.scheduler.interface import CycleState
-from sim.scheduler.podinfo import PodInfo
+from sim.scheduler.podinfo import PodInfo, ShapeCache
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import CODE_OF_VECTOR, OK_STATUS, UNRESOLVABLE, Status
 
@@ -110,12 +110,16 @@ def build_snapshot(
     nodes: Iterable[Mapping[str, Any]],
     pods: Iterable[Mapping[str, Any]],
     objects: Iterable[Mapping[str, Any]] = (),
+    shapes: ShapeCache | None = None,
 ) -> Snapshot:
+    """A snapshot of `nodes`, the bound ones of `pods` (their shapes from `shapes`, a new
+    cache by default) and the namespaces, services and replicasets among `objects`."""
+    shapes = ShapeCache() if shapes is None else shapes
     snap = Snapshot()
     for n in nodes:
         snap.add_node(n)
     for p in pods:
-        info = PodInfo(p)
+        info = PodInfo(p, shapes)
         if info.node_name:
             snap.add_pod(info)
     for o in objects:
@@ -139,12 +143,13 @@ def explain(
 ) -> Explanation:
     """See the module docstring. Raises ConfigError (a ValueError) for a bad config."""
     cfg = parse_configuration(config)
-    info = PodInfo(pod)
+    shapes = ShapeCache()
+    info = PodInfo(pod, shapes)
     profile = next(
         (p for p in cfg.profiles if p.scheduler_name == info.scheduler_name), cfg.profiles[0]
     )
     fwk = Framework(profile, _Handle(), global_percentage=cfg.percentage_of_nodes_to_score)
-    snap = build_snapshot(nodes, pods, objects)
+    snap = build_snapshot(nodes, pods, objects, shapes)
     state = CycleState()
     order = snap.order()
     names = [snap.nodes[int(s)].name for s in order]  # type: ignore[union-attr]

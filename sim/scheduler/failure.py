@@ -6,8 +6,8 @@ Follows pkg/scheduler/schedule_one.go (handleSchedulingFailure, updatePod) and, 
 nominated pod's victims, prepareCandidate (pkg/scheduler/framework/preemption/preemption.go:
 a DisruptionTarget condition, then the delete; lower-priority nominations on the node are
 cleared). Trace records: `unschedulable` with upstream's FitError message, `preempt` with the
-victims and the node, `preempt-failed`. `FailureHandler` is a base of `Scheduler`
-(scheduler.py).
+victims and the node, `preempt-failed`. The `Scheduler` (scheduler.py) owns one
+`FailureHandler`, as upstream's Scheduler holds its FailureHandler.
 """
 
 from __future__ import annotations
@@ -28,16 +28,26 @@ COMPONENT = "scheduler"
 
 
 class FailureHandler:
-    """handleSchedulingFailure and preemption's eviction, over the scheduler's state."""
+    """handleSchedulingFailure and preemption's eviction: requeues through the scheduling
+    queue, records, and patches pods through the scheduler's client. `failed_attempts`
+    counts the failed scheduling attempts."""
 
-    clock: Any
-    trace: Any
-    client: Any
-    queue: SchedulingQueue
-    recorders: dict[str, EventRecorder]
-    failed_attempts: int
+    def __init__(
+        self,
+        clock: Any,
+        trace: Any,
+        client: Any,
+        queue: SchedulingQueue,
+        recorders: dict[str, EventRecorder],
+    ):
+        self.clock = clock
+        self.trace = trace
+        self.client = client
+        self.queue = queue
+        self.recorders = recorders
+        self.failed_attempts = 0
 
-    def _unschedulable(
+    def unschedulable(
         self,
         q: QueuedPodInfo,
         cycle: int,
@@ -62,7 +72,7 @@ class FailureHandler:
         if victims is not None:
             self._preempt(fwk, q.pod, victims[0], victims[1])
         msg = diag.message()
-        self._failure(
+        self.failure(
             q,
             cycle,
             fwk,
@@ -71,7 +81,7 @@ class FailureHandler:
             nominated=nominated,
         )
 
-    def _failure(
+    def failure(
         self,
         q: QueuedPodInfo,
         cycle: int,

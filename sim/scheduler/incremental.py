@@ -6,7 +6,7 @@ Not an upstream file: kube-scheduler runs every filter and score plugin in every
 `node_local = True` promises that its Filter verdict and raw (not yet normalized) Score for a
 node depend only on the pod's shape (PodShape, plus spec.nodeName) and that node's own state,
 so for replicas of one controller the arrays of one cycle hold for the next, except on the
-slots the snapshot logged as changed since (`Snapshot.mark`). Those are only marked stale,
+slots the snapshot logged as changed since (`Snapshot.log`). Those are only marked stale,
 and recomputed together once a cycle's window of nodes reaches one of them: the window moves
 round the ring with the start index, so the nodes just chosen are refreshed in a batch about
 once per turn instead of once per cycle (numpy's cost is per call, not per node). A plugin
@@ -116,9 +116,10 @@ def _lookup(
     if e.values is None or e.cap != snap.cap:
         e.values = None
         return e
-    seq = snap.changes_base + len(snap.changes)  # snap.change_seq, inlined on this hot path
-    if e.seq != seq or e.epoch != snap.epoch:
-        changed = snap.changed_since(e.epoch, e.seq)
+    log = snap.log
+    seq = log.base + len(log.changes)  # log.seq, inlined on this hot path
+    if e.seq != seq or e.epoch != log.epoch:
+        changed = log.changed_since(e.epoch, e.seq)
         if changed is None:
             e.values = None
             return e
@@ -158,8 +159,8 @@ def _compute(
             values[..., order] = compute(e, order, False)
         e.values = values
         e.cap = snap.cap
-        e.epoch = snap.epoch
-        e.seq = snap.change_seq
+        e.epoch = snap.log.epoch
+        e.seq = snap.log.seq
         e.stale.clear()
         e.node_stale.clear()
         return values
@@ -287,8 +288,9 @@ def find_feasible(
     snap: Snapshot,
     start: int,
     want: int,
+    find_nodes_that_pass_filters: Callable[..., tuple[np.ndarray, int, Any]],
 ) -> tuple[np.ndarray, int, tuple[Ring, int]] | None:
-    """Framework.find_nodes_that_pass_filters with the node-local filters' verdicts read from
+    """framework.find_nodes_that_pass_filters (given) with the node-local filters' verdicts read from
     the per-shape arrays; the other filters run on the nodes those pass, in the same rotated
     order. Returns the feasible slots, how many nodes upstream's loop would have visited, and
     the ring with the distance from its start that the scores must be exact up to. None
@@ -301,8 +303,8 @@ def find_feasible(
 
     def search(cands: np.ndarray, dist: np.ndarray) -> tuple[Any, int]:
         if other:
-            feasible, processed, _ = fwk.find_nodes_that_pass_filters(
-                state, pod, snap, cands, want, plugins=other, diagnose=False
+            feasible, processed, _ = find_nodes_that_pass_filters(
+                fwk, state, pod, snap, cands, want, plugins=other, diagnose=False
             )
         else:
             feasible = cands[:want]

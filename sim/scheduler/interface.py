@@ -28,7 +28,8 @@ plugin), `handle` gives the snapshot, the client and the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -104,21 +105,51 @@ class Plugin:
 
 
 PluginFactory = Callable[[dict[str, Any], Any], Any]
+# The default registry: the in-tree plugins (registered when sim.scheduler.plugins is imported)
+# and whatever `register_plugin` adds. A scheduler can instead be given its own out-of-tree
+# registry (`Scheduler(..., registry={...})`, upstream's WithFrameworkOutOfTreeRegistry),
+# which leaves this one alone; `scoped_registry()` undoes registrations made inside a block.
 REGISTRY: dict[str, PluginFactory] = {}
 
 
 def register_plugin(name: str, factory: PluginFactory | None = None) -> Any:
-    """Register a plugin class (or factory `(args, handle) -> plugin`) by name; usable as a
-    decorator: `@register_plugin("GPUOnly")`. Out-of-tree registrations may replace
-    in-tree ones, as a custom scheduler binary does."""
+    """Register a plugin class (or factory `(args, handle) -> plugin`) by name in the default
+    registry; usable as a decorator: `@register_plugin("GPUOnly")`. Out-of-tree registrations
+    may replace in-tree ones, as a custom scheduler binary does."""
 
     def add(f: PluginFactory) -> PluginFactory:
-        REGISTRY[name] = f
-        if isinstance(f, type) and not getattr(f, "name", ""):
-            f.name = name  # type: ignore[attr-defined]
+        REGISTRY[name] = named(name, f)
         return f
 
     return add(factory) if factory is not None else add
+
+
+def named(name: str, factory: PluginFactory) -> PluginFactory:
+    """`factory`, a plugin class without a `name` of its own getting `name`."""
+    if isinstance(factory, type) and not getattr(factory, "name", ""):
+        factory.name = name  # type: ignore[attr-defined]
+    return factory
+
+
+def registry_with(out_of_tree: Mapping[str, PluginFactory] | None) -> dict[str, PluginFactory]:
+    """The default registry with `out_of_tree` plugins added (replacing same-named ones), for
+    one scheduler: registry.Merge in cmd/kube-scheduler/app/server.go."""
+    merged = dict(REGISTRY)
+    for name, factory in (out_of_tree or {}).items():
+        merged[name] = named(name, factory)
+    return merged
+
+
+@contextmanager
+def scoped_registry() -> Iterator[dict[str, PluginFactory]]:
+    """A block whose `register_plugin` calls are undone when it exits (for tests and examples
+    that register a plugin in the default registry)."""
+    saved = dict(REGISTRY)
+    try:
+        yield REGISTRY
+    finally:
+        REGISTRY.clear()
+        REGISTRY.update(saved)
 
 
 def implements(plugin: Any, methods: tuple[str, ...]) -> bool:

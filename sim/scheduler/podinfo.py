@@ -6,8 +6,9 @@ used when scoring: 100 millicores and 200 MiB for a container that sets none).
 
 A `PodShape` is everything scheduling reads from a pod except its identity and labels: the
 requests, ports, affinity terms, tolerations, node selector and spread constraints. Replicas of
-one controller share one shape (looked up by the JSON of those fields), so parsing and every
-per-shape cache (`Snapshot.static_mask`) are paid once per controller, not once per pod.
+one controller share one shape (looked up by the JSON of those fields in the `ShapeCache` the
+scheduler owns), so parsing and every per-shape cache (`Snapshot.static_mask`) are paid once
+per controller, not once per pod.
 """
 
 from __future__ import annotations
@@ -208,10 +209,6 @@ class PodShape:
             or self.preferred_anti_affinity
         )
 
-    @property
-    def has_required_anti_affinity(self) -> bool:
-        return bool(self.required_anti_affinity)
-
 
 def _non_missing(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec with every container's missing cpu/memory request set to the default."""
@@ -248,53 +245,68 @@ _SHAPE_FIELDS = (
     "schedulingGates",
     "preemptionPolicy",
 )
-_SHAPES: dict[bytes, PodShape] = {}
-_SHAPES_MAX = 8192
-# The same lookup by the identities of the (frozen, shared) values of those fields: pods stamped
-# from one template hold the very same interned values. Keyed by the identity of the first
-# value (containers), each entry lists (namespace, values, shape); an entry is made only when
-# every value is immutable, and it keeps the values alive (so their ids stay theirs), so values
-# found identical (`is`) to an entry's are immutable too and still read as the entry's did.
-# Cleared with _SHAPES, so a hit is always the shape _SHAPES holds for those values.
-_SHAPES_BY_ID: dict[int, list[tuple[str, tuple[Any, ...], PodShape]]] = {}
-_BY_ID_BUCKET_MAX = 8
+
+
+class ShapeCache:
+    """The pod shapes one scheduler (or one `explain`) has parsed, by value: the JSON of the
+    pod's namespace and `_SHAPE_FIELDS` values. Bounded: emptied when it holds `max_shapes`.
+
+    In front of the JSON key, the most recently found shapes are matched by the identity of
+    their values: pods stamped from one template hold the very same interned (frozen) values,
+    and identical immutable values are equal values, so a hit is the shape the JSON key would
+    find, without serialising the spec. An entry is made only when every value is immutable,
+    and it keeps the values alive."""
+
+    RECENT = 8  # shapes matched by identity, the last found first
+
+    __slots__ = ("_by_key", "_recent", "max_shapes")
+
+    def __init__(self, max_shapes: int = 8192):
+        self._by_key: dict[bytes, PodShape] = {}
+        self._recent: list[tuple[str, tuple[Any, ...], PodShape]] = []
+        self.max_shapes = max_shapes
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def shape(self, spec: Mapping[str, Any], ns: str, values: tuple[Any, ...]) -> PodShape:
+        """The shape of a pod in namespace `ns` whose `spec` has `values` for _SHAPE_FIELDS."""
+        recent = self._recent
+        for i, (hit_ns, hit_values, hit) in enumerate(recent):
+            if hit_ns == ns and all(map(is_, hit_values, values)):
+                if i:
+                    recent.insert(0, recent.pop(i))
+                return hit
+        key = orjson.dumps([ns, values])
+        by_key = self._by_key
+        shape = by_key.get(key)
+        if shape is None:
+            if len(by_key) >= self.max_shapes:
+                by_key.clear()
+                recent.clear()
+            shape = by_key[key] = PodShape(key, spec, ns)
+        if _IMMUTABLE.issuperset(map(type, values)):
+            recent.insert(0, (ns, values, shape))
+            del recent[self.RECENT :]
+        return shape
+
+
 _IMMUTABLE = frozenset((FrozenList, FrozenDict, str, type(None)))
 
 
-def shape_of(pod: Mapping[str, Any]) -> PodShape:
+def shape_of(pod: Mapping[str, Any], shapes: ShapeCache | None = None) -> PodShape:
+    """The pod's shape, from `shapes` (parsed afresh without one)."""
     spec = _map(pod.get("spec"))
     ns = str(_map(pod.get("metadata")).get("namespace") or "default")
-    return _shape(spec, ns, tuple(map(spec.get, _SHAPE_FIELDS)))
-
-
-def _shape(spec: Mapping[str, Any], ns: str, values: tuple[Any, ...]) -> PodShape:
-    """shape_of, given the pod's namespace and the values of `spec`'s _SHAPE_FIELDS."""
-    hits = _SHAPES_BY_ID.get(id(values[0]))
-    if hits is not None:
-        for hit_ns, hit_values, hit in hits:
-            if hit_ns == ns and all(map(is_, hit_values, values)):
-                return hit
-    key = orjson.dumps([ns, values])
-    shape = _SHAPES.get(key)
-    if shape is None:
-        if len(_SHAPES) >= _SHAPES_MAX:
-            _SHAPES.clear()
-            _SHAPES_BY_ID.clear()
-            hits = None
-        shape = _SHAPES[key] = PodShape(key, spec, ns)
-    if _IMMUTABLE.issuperset(map(type, values)):
-        if hits is None:
-            if len(_SHAPES_BY_ID) >= _SHAPES_MAX:
-                _SHAPES_BY_ID.clear()
-            hits = _SHAPES_BY_ID[id(values[0])] = []
-        elif len(hits) >= _BY_ID_BUCKET_MAX:
-            del hits[0]
-        hits.append((ns, values, shape))
-    return shape
+    values = tuple(map(spec.get, _SHAPE_FIELDS))
+    if shapes is None:
+        return PodShape(orjson.dumps([ns, values]), spec, ns)
+    return shapes.shape(spec, ns, values)
 
 
 class PodInfo:
-    """framework.PodInfo: one pod version with its parsed shape."""
+    """framework.PodInfo: one pod version with its parsed shape, found in `shapes` (the
+    owner's ShapeCache, so that replicas share one shape), or parsed afresh without one."""
 
     __slots__ = (
         "pod",
@@ -311,7 +323,7 @@ class PodInfo:
         "creation",
     )
 
-    def __init__(self, pod: Mapping[str, Any]):
+    def __init__(self, pod: Mapping[str, Any], shapes: ShapeCache | None = None):
         meta = _map(pod.get("metadata"))
         spec = _map(pod.get("spec"))
         self.pod = pod
@@ -326,7 +338,12 @@ class PodInfo:
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
         values = tuple(map(spec.get, _SHAPE_FIELDS))
-        self.shape: PodShape = _shape(spec, namespace, values)  # shape_of(pod), inline
+        # shape_of(pod, shapes), inline
+        self.shape: PodShape = (
+            shapes.shape(spec, namespace, values)
+            if shapes is not None
+            else PodShape(orjson.dumps([namespace, values]), spec, namespace)
+        )
 
     def on_node(self, node_name: str) -> PodInfo:
         """The same pod assumed on `node_name` (the scheduler cache's assumed copy)."""

@@ -255,7 +255,7 @@ class SchedulingQueue:
         self.scheduling_cycle += 1
         q.attempts += 1
         if q.initial_attempt < 0:
-            q.initial_attempt = float(self.clock.env.now)  # clock.now
+            q.initial_attempt = self.clock.now
         return q
 
     def _wake(self) -> None:

@@ -4,8 +4,8 @@ PreFilter, Filter over candidate nodes, PreScore, Score with normalization and w
 Follows pkg/scheduler/framework/runtime/framework.go (NewFramework, expandMultiPointPlugins,
 getScoreWeights, RunPreFilterPlugins, RunFilterPlugins, RunScorePlugins). Filters run on the
 candidate nodes that all earlier filters passed, so each rejected node carries the status of
-the first plugin that rejected it, as upstream's per-node loop stops there. `Framework`
-(framework.py) adds the scheduling algorithm on top.
+the first plugin that rejected it, as upstream's per-node loop stops there. The scheduling
+algorithm over a framework (schedulePod) is in framework.py.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class SchedulingError(RuntimeError):
 class ProfileHandle:
     """What a plugin of one profile sees: the scheduler's handle plus its own framework."""
 
-    def __init__(self, base: Any, framework: FrameworkImpl):
+    def __init__(self, base: Any, framework: Framework):
         self._base = base
         self.framework = framework
 
@@ -53,8 +53,8 @@ class NoOp:
         self.name = name
 
 
-class FrameworkImpl:
-    """runtime.frameworkImpl: see the module docstring. `handle` is what plugins get
+class Framework:
+    """runtime.frameworkImpl, one profile's: see the module docstring. `handle` is what plugins get
     (snapshot, client, clock...)."""
 
     def __init__(
@@ -372,7 +372,7 @@ class _ScorePlan:
     """One cycle's score plugins (those not skipped), which of them are node-local (their raw
     scores may come from the per-shape arrays), their normalizers, and their weights."""
 
-    def __init__(self, fwk: FrameworkImpl, state: CycleState):
+    def __init__(self, fwk: Framework, state: CycleState):
         self.active = [
             pl
             for pl in fwk.score_plugins

@@ -7,9 +7,12 @@ pending pods of our profiles to the queue; node and pod changes move unschedulab
 schedule_one.go (scheduleOne, schedulingCycle, bindingCycle, handleSchedulingFailure,
 prepareCandidate for preemption). The cache is `Snapshot` (assume on the decision, forget if
 binding fails, confirm when the informer sees the bound pod); binding posts pods/binding.
-This module holds the loop (scheduleOne up to the decision); the event handlers are in
-eventhandlers.py, assume/reserve/permit and the binding cycle in binding.py, failure
-handling and preemption's evictions in failure.py.
+This module holds the loop (scheduleOne up to the decision). The `Scheduler` owns its
+collaborators, each in its own file and given only what it needs: the scheduling queue
+(queue.py), the cache (`Snapshot`, snapshot.py, with the map of assumed pods), the event
+handlers registered on the informers (eventhandlers.py), the binding cycle with
+assume/reserve/permit (binding.py) and the failure handler with preemption's evictions
+(failure.py).
 
 Time: a cycle costs `cycle_base_s + per_node_s * nodes filtered + per_scored_node_s * nodes
 scored` of simulated time before the next pod is popped (by default 0.5 ms + 0.5 us + 1 us,
@@ -23,7 +26,7 @@ feasible/evaluated counts, its weighted total, per-plugin scores and the runner-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +36,14 @@ import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
 from sim.client.events import EventRecorder
 from sim.client.runtime import Runtime
 from sim.core import ConfigError as CoreConfigError
+from sim.core.events import on_done, value_of
 from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
 from sim.scheduler.eventhandlers import EventHandlers
-from sim.scheduler.failure import COMPONENT
-from sim.scheduler.framework import Framework, SchedulingError
-from sim.scheduler.interface import CycleState
-from sim.scheduler.podinfo import PodInfo
+from sim.scheduler.failure import COMPONENT, FailureHandler
+from sim.scheduler.framework import Framework, SchedulingError, schedule_pod
+from sim.scheduler.interface import CycleState, PluginFactory, registry_with
+from sim.scheduler.podinfo import PodInfo, ShapeCache
 from sim.scheduler.queue import QueuedPodInfo, SchedulingQueue
 from sim.scheduler.snapshot import Snapshot
 from sim.scheduler.status import ERROR, OK_STATUS, Status
@@ -69,22 +73,21 @@ class TieBreak:
 
 
 class Handle:
-    """framework.Handle: what plugins may use."""
+    """framework.Handle: what plugins may use (the scheduler's client and clock, the snapshot
+    of the cycle, preemption's random stream); each profile's plugins see it through a
+    ProfileHandle that adds their framework."""
 
-    def __init__(self, scheduler: Scheduler):
-        self.scheduler = scheduler
-        self.client = scheduler.client
-        self.clock = scheduler.clock
-        self.preemption_rng = scheduler.runtime.streams.stream("scheduler/preemption")
-        self.seconds_of = scheduler.clock.seconds_of
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self.scheduler.snapshot
+    def __init__(self, client: Any, clock: Any, snapshot: Snapshot, preemption_rng: Any):
+        self.client = client
+        self.clock = clock
+        self.snapshot = snapshot
+        self.preemption_rng = preemption_rng
+        self.seconds_of = clock.seconds_of
 
 
-class Scheduler(EventHandlers, BindingCycle):
-    """See the module docstring. `frameworks` maps schedulerName to its profile's framework."""
+class Scheduler:
+    """See the module docstring. `frameworks` maps schedulerName to its profile's framework;
+    `registry` adds out-of-tree plugins by name for this scheduler only."""
 
     def __init__(
         self,
@@ -95,6 +98,7 @@ class Scheduler(EventHandlers, BindingCycle):
         per_node_s: float = 0.0000005,
         per_scored_node_s: float = 0.000001,
         record_events: bool = True,
+        registry: Mapping[str, PluginFactory] | None = None,
     ):
         self.runtime = runtime
         self.clock = runtime.clock
@@ -105,14 +109,22 @@ class Scheduler(EventHandlers, BindingCycle):
         self.per_node_s = per_node_s
         self.per_scored_node_s = per_scored_node_s
         self.snapshot = Snapshot()
+        self.shapes = ShapeCache()  # the pod shapes this scheduler has parsed
         self.rng = TieBreak(runtime.streams.stream("scheduler/select-host"))
-        self.handle = Handle(self)
+        self.handle = Handle(
+            self.client,
+            self.clock,
+            self.snapshot,
+            runtime.streams.stream("scheduler/preemption"),
+        )
         self.frameworks: dict[str, Framework] = {}
+        plugins = registry_with(registry)
         for i, prof in enumerate(config.profiles):
             self.frameworks[prof.scheduler_name] = Framework(
                 prof,
                 self.handle,
                 path=f"profiles[{i}]",
+                registry=plugins,
                 global_percentage=config.percentage_of_nodes_to_score,
             )
         first = next(iter(self.frameworks.values()))
@@ -139,31 +151,46 @@ class Scheduler(EventHandlers, BindingCycle):
             if record_events
             else {}
         )
-        self.assumed: dict[str, str] = {}
+        self.assumed: dict[str, str] = {}  # pod key -> the node it is assumed on
+        self.failure_handler = FailureHandler(
+            self.clock, self.trace, self.client, self.queue, self.recorders
+        )
+        self.binding_cycle = BindingCycle(
+            self.clock,
+            self.trace,
+            self.snapshot,
+            self.assumed,
+            self.queue,
+            self.recorders,
+            self.failure_handler,
+        )
+        self.event_handlers = EventHandlers(
+            self.snapshot, self.queue, self.frameworks, self.assumed, self.shapes
+        )
         self.next_start_index = 0
-        self.scheduled = 0
-        self.failed_attempts = 0
         self.decision_hooks: list[Any] = []
         self._process: Any = None
+        # bound once: each is called once per cycle
+        self._timeout = self.clock.timeout
+        self._assume_and_bind = self.binding_cycle.assume_and_bind
+        self._unschedulable = self.failure_handler.unschedulable
+        self._failure = self.failure_handler.failure
+
+    @property
+    def scheduled(self) -> int:
+        """Pods bound so far."""
+        return self.binding_cycle.scheduled
+
+    @property
+    def failed_attempts(self) -> int:
+        """Scheduling attempts that failed so far."""
+        return self.failure_handler.failed_attempts
 
     # -- wiring ------------------------------------------------------------------------------
     def start(self) -> None:
-        inf = self.runtime.informers
-        self.pods = inf.informer_for("pods")
-        self.nodes = inf.informer_for("nodes")
-        self.nodes.add_event_handler(self._node_add, self._node_update, self._node_delete)
-        self.pods.add_event_handler(self._pod_add, self._pod_update, self._pod_delete)
-        extra: tuple[tuple[str, Callable[[Any, bool], None]], ...] = (
-            ("namespaces", self._ns_event),
-            ("services", self._svc_event),
-            ("replicasets", self._rs_event),
+        self.pods, self.nodes, self.others = self.event_handlers.add_all_event_handlers(
+            self.runtime.informers
         )
-        self.others = []
-        for kind, fn in extra:
-            i = inf.informer_for(kind)
-            i.add_event_handler(*_relay(fn))
-            self.others.append(i)
-            i.start()
         self.nodes.start()
         self.pods.start()
         self._process = self.clock.process(self._run())
@@ -187,10 +214,10 @@ class Scheduler(EventHandlers, BindingCycle):
         while (q := self.queue.try_pop()) is not None:
             if self._cycle(q):
                 return
-        self.queue.pop().callbacks.append(self._popped)  # type: ignore[union-attr]
+        on_done(self.queue.pop(), self._popped)
 
     def _popped(self, ev: Any) -> None:
-        if not self._cycle(ev._value):
+        if not self._cycle(value_of(ev)):
             self._next_cycle()
 
     def _cycle(self, q: QueuedPodInfo) -> bool:
@@ -198,7 +225,7 @@ class Scheduler(EventHandlers, BindingCycle):
         timeout."""
         cost = self.schedule_one(q)
         if cost > 0:
-            self.clock.env.timeout(cost).callbacks.append(self._next_cycle)  # type: ignore[union-attr]
+            on_done(self._timeout(cost), self._next_cycle)
             return True
         return False
 
@@ -240,7 +267,8 @@ class Scheduler(EventHandlers, BindingCycle):
         if self.queue.nominated:
             state.nominated = self._nominated_overlay(pod)
         try:
-            result = fwk.schedule(
+            result = schedule_pod(
+                fwk,
                 pod,
                 self.snapshot,
                 start_index=self.next_start_index,
@@ -262,15 +290,10 @@ class Scheduler(EventHandlers, BindingCycle):
         if result.node is None:
             self._unschedulable(q, cycle, fwk, result, state)
             return cost
+        for hook in self.decision_hooks:
+            hook(self, pod, result.node, fwk, result)
         self._assume_and_bind(q, cycle, fwk, result, state)
         return cost
-
-
-def _relay(
-    fn: Callable[[Any, bool], None],
-) -> tuple[Callable[[Any], None], Callable[[Any, Any], None], Callable[[Any], None]]:
-    """Informer handlers that pass (object, deleted) to `fn`."""
-    return (lambda o: fn(o, False), lambda _o, n: fn(n, False), lambda o: fn(o, True))
 
 
 def why(runtime: Any, key: str) -> list[str]:

@@ -1,9 +1,10 @@
-"""The scheduler's view of the cluster: per-node numpy arrays plus per-node info (the node
-table; pod accounting, the selector and term counts and the change log are in accounting.py,
-`NodeInfo` in nodeinfo.py).
+"""The scheduler's view of the cluster: per-node numpy arrays plus per-node info, and the pods
+accounted on them (the change log and the selector and term counts it owns are in
+accounting.py, `NodeInfo` in nodeinfo.py).
 
 Models pkg/scheduler/backend/cache (cache.go, snapshot.go, node_tree.go) and
-framework/types.go (NodeInfo). One `Snapshot` holds every node in a slot; the arrays are indexed
+framework/types.go (NodeInfo, NodeInfo.AddPod/RemovePod: requested and non-zero requested
+resources, used ports; cache.go AddPod/RemovePod/AssumePod). One `Snapshot` holds every node in a slot; the arrays are indexed
 by slot: allocatable and requested per resource column (cpu in millicores, memory and the
 rest in units), the non-zero requests used by scoring, pod counts, and for every label key the
 code of each node's value. Nodes are visited in node-tree order: zones round-robin, nodes of a
@@ -19,13 +20,13 @@ created on first use and bounded in number, so a cycle costs O(distinct shapes),
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from sim.api.labels import Selector
-from sim.scheduler.accounting import TERM_KINDS, PodAccounting, TermCounts, _Counter
+from sim.scheduler.accounting import TERM_KINDS, ChangeLog, PodCounts, TermCounts
 from sim.scheduler.nodeinfo import REGION_LABEL, ZONE_LABEL, NodeInfo
 from sim.scheduler.podinfo import PodInfo
 
@@ -42,8 +43,9 @@ __all__ = [
 ]
 
 
-class Snapshot(PodAccounting):
-    """See the module docstring."""
+class Snapshot:
+    """See the module docstring. `log` records the slots that changed (for the per-shape
+    arrays of incremental.py), `counts` the pods per selector and affinity term."""
 
     _serials = iter(range(1, 1 << 62))
 
@@ -70,8 +72,7 @@ class Snapshot(PodAccounting):
         self.taint_sigs: dict[tuple[Any, ...], int] = {(): 0}
         self.taint_list: list[tuple[Any, ...]] = [()]
         self.pods: dict[str, tuple[int, PodInfo]] = {}
-        self.counters: OrderedDict[tuple[Any, ...], _Counter] = OrderedDict()
-        self.terms: dict[str, dict[tuple[bytes, int], TermCounts]] = {k: {} for k in TERM_KINDS}
+        self.counts = PodCounts(self.pods, capacity)
         self.image_nodes: dict[str, int] = {}
         self.node_generation = 0  # bumps on any change to node objects (labels, taints...)
         self.pod_generation = 0
@@ -80,10 +81,9 @@ class Snapshot(PodAccounting):
         self.namespaces: dict[str, Mapping[str, str]] = {}
         self.services: list[Mapping[str, Any]] = []
         self.replicasets: dict[str, Mapping[str, Any]] = {}
-        # the change log (accounting.ChangeLog)
-        self.changes: list[int] = []
-        self.changes_base = 0  # the sequence number of changes[0]
-        self.epoch = 0
+        self.log = ChangeLog()
+        self._mark = self.log.mark  # bound once: called per node and pod change
+        self._mark_pods = self.log.mark_pods
         self.shape_arrays: OrderedDict[Any, Any] = OrderedDict()
 
     # -- shape ---------------------------------------------------------------------------------
@@ -113,13 +113,9 @@ class Snapshot(PodAccounting):
             setattr(self, attr, grow(getattr(self, attr)))
         for k, v in self.label_codes.items():
             self.label_codes[k] = grow(v)
-        for c in self.counters.values():
-            c.counts = grow(c.counts)
-        for kind in self.terms.values():
-            for t in kind.values():
-                t.counts = grow(t.counts)
+        self.counts.grow(new, grow)
         self.cap = new
-        self.epoch += 1
+        self.log.mark_all()
 
     @property
     def num_nodes(self) -> int:
@@ -214,7 +210,7 @@ class Snapshot(PodAccounting):
         self.taint_sig[slot] = 0
         self.node_generation += 1
         self._order = None
-        self.mark(slot)
+        self._mark(slot)
 
     def _index_node(self, ni: NodeInfo) -> None:
         s = ni.slot
@@ -239,7 +235,7 @@ class Snapshot(PodAccounting):
         for img in ni.images:
             self.image_nodes[img] = self.image_nodes.get(img, 0) + 1
         self.node_generation += 1
-        self.mark(s)
+        self._mark(s)
 
     def _unindex_images(self, ni: NodeInfo) -> None:
         for img in ni.images:
@@ -269,6 +265,104 @@ class Snapshot(PodAccounting):
     def codes(self, key: str) -> np.ndarray:
         """Per slot, the code of the node's value for label `key` (-1: no such label)."""
         return self._codes(key)
+
+    # -- pods ----------------------------------------------------------------------------------
+    def resource_col(self, name: str) -> int:
+        """The column of resource `name` in `alloc` and `req`, added on first use."""
+        col = self.col.get(name)
+        if col is None:
+            col = self.col[name] = len(self.resources)
+            self.resources.append(name)
+            self.alloc = np.concatenate([self.alloc, np.zeros((self.cap, 1), np.int64)], axis=1)
+            self.req = np.concatenate([self.req, np.zeros((self.cap, 1), np.int64)], axis=1)
+            for i, ni in enumerate(self.nodes):
+                if ni is not None:
+                    self.alloc[i, col] = ni.allocatable.get(name, 0)
+                    for p in ni.pods.values():
+                        self.req[i, col] += p.shape.requests.get(name, 0)
+            self.log.mark_all()
+        return col
+
+    def add_pod(self, p: PodInfo) -> None:
+        """Account a pod bound (or assumed) to p.node_name."""
+        old = self.pods.get(p.key)
+        if old is not None:
+            q = old[1]
+            if (
+                old[0] >= 0
+                and q.node_name == p.node_name
+                and q.shape is p.shape
+                and q.namespace == p.namespace
+                and q.terminating == p.terminating
+                and q.labels == p.labels
+            ):
+                # the same accounting (an assumed pod confirmed): swap the PodInfo in place,
+                # keeping the order removing and re-adding it would give
+                ni = self.nodes[old[0]]
+                assert ni is not None
+                del self.pods[p.key]
+                self.pods[p.key] = (old[0], p)
+                del ni.pods[p.key]
+                ni.pods[p.key] = p
+                self.pod_generation += 2
+                return
+            self.remove_pod(p.key)
+        for name in p.shape.requests:
+            if name not in self.col:
+                self.resource_col(name)
+        slot = self.by_name.get(p.node_name, -1)
+        self.pods[p.key] = (slot, p)
+        if slot < 0:
+            return
+        ni = self.nodes[slot]
+        assert ni is not None
+        ni.pods[p.key] = p
+        self._account(slot, ni, p, 1)
+
+    def remove_pod(self, key: str) -> PodInfo | None:
+        entry = self.pods.pop(key, None)
+        if entry is None:
+            return None
+        slot, p = entry
+        if slot >= 0:
+            ni = self.nodes[slot]
+            assert ni is not None
+            ni.pods.pop(key, None)
+            self._account(slot, ni, p, -1)
+        return p
+
+    def _account(self, slot: int, ni: NodeInfo, p: PodInfo, sign: int) -> None:
+        sh = p.shape
+        for name, amount in sh.requests.items():
+            self.req[slot, self.col[name]] += sign * amount
+        self.nonzero[slot, 0] += sign * sh.nonzero_cpu
+        self.nonzero[slot, 1] += sign * sh.nonzero_memory
+        self.num_pods[slot] += sign
+        for port in sh.host_ports:
+            n = ni.used_ports.get(port, 0) + sign
+            if n <= 0:
+                ni.used_ports.pop(port, None)
+            else:
+                ni.used_ports[port] = n
+        self.counts.account(slot, p, sign)
+        self.pod_generation += 1
+        self._mark_pods(slot)
+
+    def pod_counts(
+        self, namespaces: frozenset[str] | None, selector: Selector, exclude_terminating: bool
+    ) -> np.ndarray:
+        """Per slot, the number of pods on the node in `namespaces` (None: any) matching."""
+        return self.counts.pod_counts(namespaces, selector, exclude_terminating)
+
+    def term_counts(self, kind: str) -> Iterable[TermCounts]:
+        """The affinity terms of kind `kind` (TERM_KINDS) carried by existing pods, counted."""
+        return self.counts.term_counts(kind)
+
+    def request_vector(self, p: PodInfo) -> np.ndarray:
+        vec = np.zeros(len(self.resources), dtype=np.int64)
+        for name, amount in p.shape.requests.items():
+            vec[self.resource_col(name)] = amount
+        return vec
 
     # -- other objects plugins read ------------------------------------------------------------
     def namespaces_matching(self, selector: Selector) -> list[str]:

@@ -5,9 +5,13 @@ Upstream's test units are milli-cpu and bytes: allocatable cpu 10m, memory 20, 3
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sim.scheduler import explain
+from sim.scheduler.explain import build_snapshot
+from sim.scheduler.plugins.noderesources import NodeResourcesBalancedAllocation
+from sim.scheduler.podinfo import PodInfo
 from tests.scheduler.helpers import node, only, pod
 
 FIT = only("NodeResourcesFit")
@@ -194,3 +198,34 @@ def test_nonzero_default_requests_in_scoring() -> None:
 def test_invalid_strategy_is_a_config_error() -> None:
     with pytest.raises(ValueError, match="scoringStrategy.type"):
         explain(pod(), TWO_NODES, [], strategy("Random"))
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}],
+        [{"name": "cpu", "weight": 1}, {"name": "nvidia.com/gpu", "weight": 1}],
+        [{"name": "nvidia.com/gpu", "weight": 1}, {"name": "memory", "weight": 1}],
+    ],
+    ids=["cpu-and-memory", "a-scalar-the-pod-requests", "a-scalar-some-nodes-lack"],
+)
+def test_balanced_allocation_two_resource_path_agrees_with_the_plain_one(
+    resources: list[dict],
+) -> None:
+    """The column-by-column two-resource score is the twin of the any-count one."""
+    nodes = [
+        node(f"n{i}", cpu=f"{1 + i}", memory=f"{2 + 3 * i}Gi", extra={"nvidia.com/gpu": str(i % 3)})
+        for i in range(9)
+    ]
+    bound = [
+        pod(f"b{i}", f"{100 * i}m", f"{i * 300}Mi", node_name=f"n{i % 9}") for i in range(1, 20)
+    ]
+    snap = build_snapshot(nodes, bound)
+    incoming = pod("in", "700m", "1Gi")
+    incoming["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
+    info = PodInfo(incoming)
+    pl = NodeResourcesBalancedAllocation({"resources": resources})
+    slots = snap.order()
+    two = pl._score_two(snap, info, slots)
+    assert np.array_equal(two, pl._score_any(snap, info, slots))
+    assert len(set(two.tolist())) > 1  # the cases are not all alike

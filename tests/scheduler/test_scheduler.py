@@ -9,7 +9,7 @@ import pytest
 from sim import Cluster
 from sim.scenario.loader import ScenarioError
 from sim.scenario.model import NodePool
-from sim.scheduler import Plugin, Status, install, register_plugin, why
+from sim.scheduler import REGISTRY, Plugin, Status, install, register_plugin, scoped_registry, why
 from sim.scheduler.queue import SchedulingQueue
 from tests.scheduler.helpers import pod
 
@@ -111,7 +111,6 @@ def test_gated_pods_wait_for_their_gates() -> None:
     assert nodes_of(c)["g"] == "n-1"
 
 
-@register_plugin("GPUOnly")
 class GPUOnly(Plugin):
     """Keep GPU nodes for pods that request GPUs (the docs' worked example)."""
 
@@ -145,7 +144,7 @@ def test_second_profile_with_a_custom_plugin_is_selected_by_scheduler_name() -> 
             },
         ]
     }
-    install(c.runtime, cfg)
+    install(c.runtime, cfg, registry={"GPUOnly": GPUOnly})
     c.api.create("pods", pod("plain", "100m"))
     c.api.create("pods", pod("aware", "100m", schedulerName="gpu-aware"))
     c.api.create("pods", pod("other", "100m", schedulerName="nobody"))
@@ -154,6 +153,26 @@ def test_second_profile_with_a_custom_plugin_is_selected_by_scheduler_name() -> 
     assert placed["plain"] == "gpu-1"  # LeastAllocated prefers the big node
     assert placed["aware"] == "cpu-1"
     assert placed["other"] is None  # no profile is responsible for it
+
+
+def test_an_out_of_tree_registry_is_the_schedulers_own() -> None:
+    c = cluster(1)
+    cfg = {"profiles": [{"plugins": {"filter": {"enabled": [{"name": "GPUOnly"}]}}}]}
+    install(c.runtime, cfg, registry={"GPUOnly": GPUOnly})
+    assert "GPUOnly" not in REGISTRY
+    with pytest.raises(ScenarioError, match="unknown plugin 'GPUOnly'"):
+        install(cluster(1).runtime, cfg)
+
+
+def test_register_plugin_in_a_scoped_registry_is_undone_on_exit() -> None:
+    before = dict(REGISTRY)
+    with scoped_registry():
+        register_plugin("GPUOnly")(GPUOnly)
+        install(
+            cluster(1).runtime,
+            {"profiles": [{"plugins": {"filter": {"enabled": [{"name": "GPUOnly"}]}}}]},
+        )
+    assert REGISTRY == before
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,9 @@ class InterPodAffinity(Plugin):
     ) -> tuple[None, Status | None]:
         sh = pod.shape
         existing = []
-        if snap.terms["required_anti"]:  # some existing pod has a required anti-affinity term
+        if snap.counts.terms[
+            "required_anti"
+        ]:  # some existing pod has a required anti-affinity term
             ns_labels = snap.namespaces.get(pod.namespace)
             existing = [
                 tc
@@ -159,7 +161,7 @@ class InterPodAffinity(Plugin):
         has_constraints = bool(sh.preferred_affinity or sh.preferred_anti_affinity)
         if self.ignore_preferred_of_existing and not has_constraints:
             return SKIP_STATUS
-        terms = snap.terms
+        terms = snap.counts.terms
         if not (
             has_constraints
             or (self.hard_weight > 0 and terms["required_affinity"])

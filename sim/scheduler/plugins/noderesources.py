@@ -94,10 +94,13 @@ def _alloc_and_requested(
     return alloc, req
 
 
-def least_allocated_columns(
+def least_allocated(
     cols: list[tuple[int, np.ndarray, np.ndarray]], weights: np.ndarray, n: int
 ) -> np.ndarray:
-    """`least_allocated` column by column (the same integer arithmetic, fewer temporaries)."""
+    """least_allocated.go leastResourceScorer over `_columns` (resource index, allocatable,
+    requested) of `n` nodes: per resource (allocatable - requested) * 100 / allocatable, 0
+    when more is requested than allocatable; their mean weighted by `weights` over the
+    resources a node has (allocatable > 0), in integer arithmetic as upstream."""
     score = np.zeros(n, np.int64)
     total: Any = 0
     for j, a, r in cols:
@@ -121,12 +124,6 @@ def _weighted(per: np.ndarray, alloc: np.ndarray, weights: np.ndarray) -> np.nda
     total = w.sum(axis=1)
     score = (per * w).sum(axis=1)
     return np.where(total > 0, score // np.maximum(total, 1), 0)
-
-
-def least_allocated(alloc: np.ndarray, req: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    safe = np.maximum(alloc, 1)
-    per = np.where(req > alloc, 0, (alloc - req) * MAX_NODE_SCORE // safe)
-    return _weighted(per, alloc, weights)
 
 
 def most_allocated(alloc: np.ndarray, req: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -276,13 +273,11 @@ class NodeResourcesFit(Plugin):
     ) -> np.ndarray:
         if self.strategy == "LeastAllocated":
             cols = _columns(snap, pod, slots, self.names, use_requested=False)
-            return least_allocated_columns(cols, self.weights, len(slots))
+            return least_allocated(cols, self.weights, len(slots))
         alloc, req = _alloc_and_requested(snap, pod, slots, self.names, use_requested=False)
         if self.strategy == "MostAllocated":
             return most_allocated(alloc, req, self.weights)
-        if self.strategy == "RequestedToCapacityRatio":
-            return requested_to_capacity_ratio(self.shape, alloc, req, self.weights)
-        return least_allocated(alloc, req, self.weights)
+        return requested_to_capacity_ratio(self.shape, alloc, req, self.weights)
 
     def events_to_register(self) -> tuple[str, ...]:
         return ("Node/Add", "Node/Update", "Pod/Delete", "Pod/Update")
@@ -302,25 +297,27 @@ class NodeResourcesBalancedAllocation(Plugin):
     ) -> np.ndarray:
         if len(self.names) == 2:
             return self._score_two(snap, pod, slots)
+        return self._score_any(snap, pod, slots)
+
+    def _score_any(self, snap: Snapshot, pod: PodInfo, slots: np.ndarray) -> np.ndarray:
+        """balanced_allocation.go balancedResourceScorer for any number of resources: per
+        node, (1 - the standard deviation of the requested fractions of the resources it
+        has) * 100 (|f0 - f1| / 2 for two)."""
         alloc, req = _alloc_and_requested(snap, pod, slots, self.names, use_requested=True)
         valid = alloc > 0
         frac = np.where(valid, np.minimum(req / np.maximum(alloc, 1), 1.0), 0.0)
-        if frac.shape[1] == 2:
-            both = valid[:, 0] & valid[:, 1]
-            std = np.where(both, np.abs(frac[:, 0] - frac[:, 1]) / 2, 0.0)
-        else:
-            std = np.zeros(len(slots))
-            for i in range(len(slots)):
-                f = frac[i][valid[i]]
-                if len(f) == 2:
-                    std[i] = abs(f[0] - f[1]) / 2
-                elif len(f) > 2:
-                    std[i] = float(np.sqrt(((f - f.mean()) ** 2).sum() / len(f)))
+        std = np.zeros(len(slots))
+        for i in range(len(slots)):
+            f = frac[i][valid[i]]
+            if len(f) == 2:
+                std[i] = abs(f[0] - f[1]) / 2
+            elif len(f) > 2:
+                std[i] = float(np.sqrt(((f - f.mean()) ** 2).sum() / len(f)))
         return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
 
     def _score_two(self, snap: Snapshot, pod: PodInfo, slots: np.ndarray) -> np.ndarray:
-        """The two-resource case column by column: (1 - |f0 - f1| / 2) * 100 where both
-        resources count, 100 elsewhere."""
+        """`_score_any` for two resources, column by column: (1 - |f0 - f1| / 2) * 100 where
+        both resources count, 100 elsewhere (tests/scheduler/test_fit.py holds the two alike)."""
         fracs: list[Any] = [None, None]
         for j, a, r in _columns(snap, pod, slots, self.names, use_requested=True):
             valid = a > 0
