@@ -42,7 +42,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +49,7 @@ from typing import Any
 import yaml
 
 from sim.api.quantity import QuantityError, cpu_milli, memory_bytes
+from sim.core.durations import parse_duration
 
 __all__ = [
     "BEHAVIOR_ANNOTATION",
@@ -66,8 +66,6 @@ __all__ = [
 BEHAVIOR_ANNOTATION = "kubesim.io/behavior"
 NEVER = math.inf
 
-_UNIT_S = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 
 DURATION_FIELDS = (
     "startDelay",
@@ -140,24 +138,18 @@ def parse_duration_s(value: Any, path: str, *, allow_never: bool = False) -> flo
     """Seconds from a number or a Go duration string (`never` for infinity where allowed)."""
     if allow_never and (value is None or value == "never"):
         return NEVER
-    if isinstance(value, bool):
-        raise BehaviorError(path, "expected a duration such as 30s or 5m")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise BehaviorError(path, "a duration may not be negative")
-        return float(value)
-    if not isinstance(value, str) or not value.strip():
-        raise BehaviorError(path, "expected a duration such as 30s or 5m")
-    text, pos, total = value.strip(), 0, 0.0
-    if text == "0":
-        return 0.0
-    while pos < len(text):
-        m = _PART.match(text, pos)
-        if m is None:
-            raise BehaviorError(path, f"expected a duration such as 30s or 5m, got {value!r}")
-        total += float(m.group(1)) * _UNIT_S[m.group(2)]
-        pos = m.end()
-    return total
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise BehaviorError(path, _duration_reason(value, e)) from None
+
+
+def _duration_reason(value: Any, error: ValueError) -> str:
+    """The core parser's reason; it echoes what it got, which these errors do only for a
+    non-empty string (a number or a type error is named by the field's path alone)."""
+    if isinstance(value, str) and value.strip():
+        return str(error)
+    return str(error).partition(", got ")[0]
 
 
 def _quantity(value: Any, path: str, cpu: bool) -> int:

@@ -49,13 +49,17 @@ from runtime_adapters.simulated.state import SIGKILL_EXIT_CODE, HostContainer, H
 __all__ = ["ContainerRuntime"]
 
 
-class ContainerRuntime(HostState):
-    """RuntimeService: containers (create, start, stop, remove, status, list, exec, events)."""
+class ContainerRuntime:
+    """RuntimeService: containers (create, start, stop, remove, status, list, exec, events),
+    over the host's shared `state`."""
+
+    def __init__(self, state: HostState):
+        self.state = state
 
     def _resolve_behavior(
         self, config: ContainerConfig, spec: ImageSpec, sandbox: PodSandboxConfig
     ) -> Behavior:
-        layers: list[Mapping[str, Any]] = [self.default_behavior, spec.behavior]
+        layers: list[Mapping[str, Any]] = [self.state.default_behavior, spec.behavior]
         for key in (BEHAVIOR_ANNOTATION, f"{BEHAVIOR_ANNOTATION}.{config.name}"):
             text = sandbox.annotations.get(key)
             if text:
@@ -67,63 +71,69 @@ class ContainerRuntime(HostState):
 
     def _timing(self, b: Behavior) -> dict[str, float]:
         j = b["jitter"]
-        t = {k: self._jittered(b[k], j) for k in DURATION_FIELDS}
+        t = {k: self.state.jittered(b[k], j) for k in DURATION_FIELDS}
         rate = b["crashRate"]
-        t["crashAt"] = self._jitter.exponential(3600.0 / rate) if rate > 0 else NEVER
+        t["crashAt"] = self.state.jitter.exponential(3600.0 / rate) if rate > 0 else NEVER
         return t
 
     def create_container(
         self, sandbox_id: str, config: ContainerConfig, sandbox_config: PodSandboxConfig
     ) -> simpy.Event:
         def create() -> str:
-            sb = self._sandbox(sandbox_id)
+            sb = self.state.sandbox(sandbox_id)
             if sb.state != SANDBOX_READY:
                 raise CriError("Unknown", f"sandbox container {sandbox_id!r} is not running")
-            for c in self._in_sandbox(sandbox_id):
+            for c in self.state.in_sandbox(sandbox_id):
                 if c.config.name == config.name and c.config.attempt == config.attempt:
                     raise CriError(
                         "AlreadyExists",
                         f'the container name "{config.name}_{config.attempt}" is already in use',
                     )
-            entry = self._images.get(config.image)
+            entry = self.state.images.get(config.image)
             if entry is None:
                 raise CriError("NotFound", f'failed to get image "{config.image}": not found')
             image, spec = entry
             behavior = self._resolve_behavior(config, spec, sandbox_config)
-            cid = self._new_id()
+            cid = self.state.new_id()
             c = HostContainer(
-                cid, sandbox_id, config, image.id, behavior, self._timing(behavior), self.clock.now
+                cid,
+                sandbox_id,
+                config,
+                image.id,
+                behavior,
+                self._timing(behavior),
+                self.state.clock.now,
             )
             c.log = ContainerLog(behavior["logs"])
-            self._containers[cid] = c
-            self._emit(c, CONTAINER_CREATED_EVENT)
+            self.state.containers[cid] = c
+            self.state.emit(c, CONTAINER_CREATED_EVENT)
             return cid
 
-        return self._later(self.create_delay_s, create)
+        return self.state.later(self.state.create_delay_s, create)
 
     def start_container(self, container_id: str) -> simpy.Event:
         try:
-            delay = self._container(container_id).timing["startDelay"]
+            delay = self.state.container(container_id).timing["startDelay"]
         except CriError:
             delay = 0.0
 
         def start() -> None:
-            c = self._container(container_id)
+            c = self.state.container(container_id)
             if c.state != CONTAINER_CREATED:
                 raise CriError(
                     "Unknown", f"container {container_id} is in {c.state} state, cannot start"
                 )
             c.state = CONTAINER_RUNNING
-            c.started_at = self.clock.now
+            c.started_at = self.state.clock.now
             cfg = c.config
             restart = f", restart {cfg.attempt}" if cfg.attempt else ""
             c.log.start(
                 c.started_at, f"[kubesim] started container {cfg.name} (image {cfg.image}{restart})"
             )
             self._schedule_exit(c)
-            self._emit(c, CONTAINER_STARTED_EVENT)
+            self.state.emit(c, CONTAINER_STARTED_EVENT)
 
-        return self._later(delay, start)
+        return self.state.later(delay, start)
 
     def _schedule_exit(self, c: HostContainer) -> None:
         runs = [(c.timing["runFor"], c.behavior["exitCode"], "")]
@@ -144,16 +154,17 @@ class ContainerRuntime(HostState):
             if (
                 c.token == token
                 and c.state == CONTAINER_RUNNING
-                and self._containers.get(c.id) is c
+                and self.state.containers.get(c.id) is c
             ):
-                self._exit(c, code, reason)
+                self.exit_container(c, code, reason)
 
-        self.clock.call_later(delay_s, exit_now)
+        self.state.clock.call_later(delay_s, exit_now)
 
-    def _exit(self, c: HostContainer, code: int, reason: str = "") -> None:
+    def exit_container(self, c: HostContainer, code: int, reason: str = "") -> None:
+        """The process exits now with `code`; whoever waits on its stop is answered."""
         c.token += 1
         c.state = CONTAINER_EXITED
-        c.finished_at = self.clock.now
+        c.finished_at = self.state.clock.now
         c.exit_code = code
         c.reason = reason or ("Completed" if code == 0 else "Error")
         c.log.write(
@@ -162,70 +173,72 @@ class ContainerRuntime(HostState):
             "stdout" if code == 0 else "stderr",
         )
         waiters, c.stop_waiters = c.stop_waiters, []
-        self._emit(c, CONTAINER_STOPPED_EVENT)
+        self.state.emit(c, CONTAINER_STOPPED_EVENT)
         for w in waiters:
             if not w.triggered:
                 w.succeed(None)
 
     def stop_container(self, container_id: str, timeout_s: float) -> simpy.Event:
-        ev = self.clock.event()
-        if not self.powered:
+        ev = self.state.clock.event()
+        if not self.state.powered:
             return ev
-        c = self._containers.get(container_id)
+        c = self.state.containers.get(container_id)
         if c is None or c.state != CONTAINER_RUNNING:
             if c is not None and c.state == CONTAINER_CREATED:
-                self._exit(c, 0, "")
-            return self._later(0.0, lambda: None)
+                self.exit_container(c, 0, "")
+            return self.state.later(0.0, lambda: None)
         c.stop_waiters.append(ev)
         if len(c.stop_waiters) > 1:
             return ev  # already stopping: one SIGTERM is enough
         delay = c.timing["stopDelay"]
         code, reason = c.behavior["stopExitCode"], ""
-        c.log.write(self.clock.now, "[kubesim] received SIGTERM")
+        c.log.write(self.state.clock.now, "[kubesim] received SIGTERM")
         if delay > timeout_s:
             delay, code, reason = max(0.0, timeout_s), SIGKILL_EXIT_CODE, "Error"
         self._exit_after(c, delay, code, reason)
         return ev
 
-    def _remove(self, c: HostContainer) -> None:
+    def remove_now(self, c: HostContainer) -> None:
+        """Remove `c` now (killed first if it runs); its log stays readable while its sandbox
+        lives."""
         if c.state == CONTAINER_RUNNING:
-            self._exit(c, SIGKILL_EXIT_CODE, "Error")
+            self.exit_container(c, SIGKILL_EXIT_CODE, "Error")
         c.token += 1
-        self._containers.pop(c.id, None)
-        if self._sandboxes.get(c.sandbox_id) is not None:
-            self._retired[(c.sandbox_id, c.config.name)] = c
-        self._emit(c, CONTAINER_DELETED_EVENT)
+        self.state.containers.pop(c.id, None)
+        if self.state.sandboxes.get(c.sandbox_id) is not None:
+            self.state.retired[(c.sandbox_id, c.config.name)] = c
+        self.state.emit(c, CONTAINER_DELETED_EVENT)
 
     def remove_container(self, container_id: str) -> simpy.Event:
         def remove() -> None:
-            c = self._containers.get(container_id)
+            c = self.state.containers.get(container_id)
             if c is not None:
-                self._remove(c)
+                self.remove_now(c)
 
-        return self._later(0.0, remove)
+        return self.state.later(0.0, remove)
 
     def container_status(self, container_id: str) -> ContainerStatus:
-        return self._status(self._container(container_id))
+        return self.state.container_status(self.state.container(container_id))
 
     def list_containers(
         self, label_selector: Mapping[str, str] | None = None, sandbox_id: str = ""
     ) -> list[ContainerStatus]:
         sel = dict(label_selector or {})
         return [
-            self._status(c)
-            for c in self._containers.values()
+            self.state.container_status(c)
+            for c in self.state.containers.values()
             if (not sandbox_id or c.sandbox_id == sandbox_id)
             and all(c.config.labels.get(k) == v for k, v in sel.items())
         ]
 
     def exec_sync(self, container_id: str, cmd: tuple[str, ...], timeout_s: float) -> simpy.Event:
         def run() -> ExecSyncResponse:
-            c = self._container(container_id)
+            c = self.state.container(container_id)
             if c.state != CONTAINER_RUNNING:
                 raise CriError("FailedPrecondition", f"container {container_id} is not running")
             return ExecSyncResponse(b"", b"", c.behavior["execExitCode"])
 
-        return self._later(0.0, run)
+        return self.state.later(0.0, run)
 
     def get_container_events(self, callback: Callable[[ContainerEvent], None]) -> None:
-        self._subscribers.append(callback)
+        self.state.subscribers.append(callback)

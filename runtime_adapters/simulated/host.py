@@ -9,171 +9,139 @@ Guarantees:
 - A running container exits on its own when its behaviour says so (runFor, a crash drawn from
   `crashRate`, or memory above its limit: OOMKilled, 137). Every lifecycle change is streamed to
   GetContainerEvents subscribers, synchronously, at the instant it happens.
-- Pod IPs come from the CIDR the kubelet sets with UpdateRuntimeConfig, allocated round-robin
-  from the network address + 2 as the host-local IPAM plugin does, released when the sandbox
-  stops; host-network sandboxes get the node IP. Until a CIDR is set the network is not ready
-  and RunPodSandbox fails (NetworkPluginNotReady).
+- Pod IPs come from the CIDR the kubelet sets with UpdateRuntimeConfig (see `sandboxes`); until
+  a CIDR is set the network is not ready and RunPodSandbox fails (NetworkPluginNotReady).
 - `power_off()` loses every sandbox, container and in-flight call (calls in flight never
   answer, as on a dead machine); images stay on disk. `power_on()` boots an empty runtime.
 - Identifiers and jitter come from the named random streams passed in, so a run is a pure
   function of the seed. Upstream models: containerd's CRI plugin (pkg/cri/server) for the
   semantics of each call and the host-local IPAM plugin for addresses.
+
+`SimulatedHost` composes one service per concern over one shared `state.HostState`, as
+containerd's criService serves every CRI call from one set of stores: sandboxes and the runtime
+status (`sandboxes.SandboxService`), containers (`containers.ContainerRuntime`), images
+(`images.ImageStore`), and stats, logs and probes (`stats.HostStats`). Their public calls are
+bound onto the host when it is built, so a call costs what a method call costs.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
-from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-import simpy
-
-from runtime_adapters.cri import (
-    CONTAINER_RUNNING,
-    SANDBOX_NOTREADY,
-    SANDBOX_READY,
-    CriError,
-    PodSandboxConfig,
-    PodSandboxStatus,
-    RuntimeStatus,
-)
+from runtime_adapters.simulated.behavior import ImageCatalog
 from runtime_adapters.simulated.containers import ContainerRuntime
-from runtime_adapters.simulated.images import ImageService
-from runtime_adapters.simulated.state import SIGKILL_EXIT_CODE, HostSandbox
+from runtime_adapters.simulated.images import ImageStore
+from runtime_adapters.simulated.sandboxes import RUNTIME_NAME, RUNTIME_VERSION, SandboxService
+from runtime_adapters.simulated.state import SIGKILL_EXIT_CODE, HostState
 from runtime_adapters.simulated.stats import HostStats
+from sim.core import Clock
+from sim.core.rand import RandomStream
+
+if TYPE_CHECKING:
+    from runtime_adapters.cri import ImageService, NodeHost, ProbeTransport, RuntimeService
 
 __all__ = ["RUNTIME_NAME", "RUNTIME_VERSION", "SIGKILL_EXIT_CODE", "SimulatedHost"]
 
-RUNTIME_NAME = "kubesim"
-RUNTIME_VERSION = "0.1.0"
 
-
-class SimulatedHost(ContainerRuntime, ImageService, HostStats):
+class SimulatedHost:
     """One simulated machine: RuntimeService, ImageService and ProbeTransport at once.
 
-    The state and its constructor are `state.HostState`'s; the container calls are
-    `containers.ContainerRuntime`'s, the image calls `images.ImageService`'s, stats, logs and
-    probes `stats.HostStats`'s. Power, the runtime status and sandboxes are here."""
+    Takes `state.HostState`'s arguments: the clock, the node's name, the image catalog, the
+    random streams for identifiers and jitter, and the modelled delays."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        node_name: str,
+        catalog: ImageCatalog,
+        *,
+        ids: RandomStream,
+        jitter: RandomStream,
+        node_ip: str = "",
+        default_behavior: Mapping[str, Any] | None = None,
+        pull_bandwidth_bps: float = 100 * 1024 * 1024,
+        pull_check_s: float = 0.1,
+        sandbox_delay_s: float = 0.2,
+        create_delay_s: float = 0.05,
+    ):
+        self.node_name = node_name
+        self.node_ip = node_ip
+        self.state = state = HostState(
+            clock,
+            node_name,
+            catalog,
+            ids=ids,
+            jitter=jitter,
+            node_ip=node_ip,
+            default_behavior=default_behavior,
+            pull_bandwidth_bps=pull_bandwidth_bps,
+            pull_check_s=pull_check_s,
+            sandbox_delay_s=sandbox_delay_s,
+            create_delay_s=create_delay_s,
+        )
+        self.sandboxes = sandboxes = SandboxService(state, ContainerRuntime(state))
+        self.containers = containers = sandboxes.containers
+        self.images = images = ImageStore(state)
+        self.stats = stats = HostStats(state)
+        # RuntimeService
+        self.version = sandboxes.version
+        self.status = sandboxes.status
+        self.update_runtime_config = sandboxes.update_runtime_config
+        self.run_pod_sandbox = sandboxes.run_pod_sandbox
+        self.stop_pod_sandbox = sandboxes.stop_pod_sandbox
+        self.remove_pod_sandbox = sandboxes.remove_pod_sandbox
+        self.pod_sandbox_status = sandboxes.pod_sandbox_status
+        self.list_pod_sandboxes = sandboxes.list_pod_sandboxes
+        self.create_container = containers.create_container
+        self.start_container = containers.start_container
+        self.stop_container = containers.stop_container
+        self.remove_container = containers.remove_container
+        self.container_status = containers.container_status
+        self.list_containers = containers.list_containers
+        self.exec_sync = containers.exec_sync
+        self.get_container_events = containers.get_container_events
+        self.list_container_stats = stats.list_container_stats
+        self.container_log = stats.container_log
+        # ImageService
+        self.pull_image = images.pull_image
+        self.list_images = images.list_images
+        self.image_status = images.image_status
+        self.remove_image = images.remove_image
+        self.image_fs_info = images.image_fs_info
+        # ProbeTransport, and the simulated host's extras
+        self.probe = stats.probe
+        self.pre_stop_delay_s = stats.pre_stop_delay_s
+        self.running_containers = stats.running_containers
 
     # -- power -----------------------------------------------------------------------------------
+    @property
+    def powered(self) -> bool:
+        return self.state.powered
+
+    @powered.setter
+    def powered(self, value: bool) -> None:
+        self.state.powered = value
+
     def power_off(self) -> None:
         """Cut power: every sandbox, container and call in flight is lost; images stay."""
-        self.powered = False
-        self._epoch += 1
-        for c in self._containers.values():
+        st = self.state
+        st.powered = False
+        st.epoch += 1
+        for c in st.containers.values():
             c.token += 1
-        self._sandboxes.clear()
-        self._containers.clear()
-        self._pulls.clear()
-        self._used_ips.clear()
-        self._retired.clear()
+        st.sandboxes.clear()
+        st.containers.clear()
+        st.pulls.clear()
+        st.used_ips.clear()
+        st.retired.clear()
 
     def power_on(self) -> None:
-        self.powered = True
-
-    # -- RuntimeService: runtime ---------------------------------------------------------------
-    def version(self) -> Mapping[str, str]:
-        return {
-            "version": "0.1.0",
-            "runtimeName": RUNTIME_NAME,
-            "runtimeVersion": RUNTIME_VERSION,
-            "runtimeApiVersion": "v1",
-        }
-
-    def status(self) -> RuntimeStatus:
-        if self._cidr is None:
-            return RuntimeStatus(
-                True,
-                False,
-                "NetworkPluginNotReady",
-                "Network plugin returns error: cni plugin not initialized",
-            )
-        return RuntimeStatus(True, True)
-
-    def update_runtime_config(self, pod_cidr: str) -> None:
-        net = ipaddress.ip_network(pod_cidr, strict=False)
-        if self._cidr != net:
-            self._cidr = net
-            self._next_ip = 0
-
-    def _allocate_ip(self, sandbox_id: str) -> str:
-        net = self._cidr
-        size = net.num_addresses - 3  # network, gateway (.1) and broadcast are reserved
-        for step in range(max(size, 0)):
-            offset = (self._next_ip + step) % size
-            ip = str(net.network_address + 2 + offset)
-            if ip not in self._used_ips:
-                self._next_ip = offset + 1
-                self._used_ips[ip] = sandbox_id
-                return ip
-        raise CriError(
-            "Unknown",
-            f"failed to allocate for range 0: no IP addresses available in range set: {net}",
-        )
-
-    # -- RuntimeService: sandboxes -------------------------------------------------------------
-    def run_pod_sandbox(self, config: PodSandboxConfig) -> simpy.Event:
-        def run() -> str:
-            for sb in self._sandboxes.values():
-                c = sb.config
-                if (c.uid, c.attempt) == (config.uid, config.attempt) and sb.state == SANDBOX_READY:
-                    return sb.id
-            if not config.host_network and self._cidr is None:
-                raise CriError(
-                    "Unknown", "failed to setup network for sandbox: cni plugin not initialized"
-                )
-            sid = self._new_id()
-            ip = self.node_ip if config.host_network else self._allocate_ip(sid)
-            self._sandboxes[sid] = HostSandbox(sid, config, self.clock.now, SANDBOX_READY, ip)
-            return sid
-
-        return self._later(self.sandbox_delay_s, run)
-
-    def stop_pod_sandbox(self, sandbox_id: str) -> simpy.Event:
-        def stop() -> None:
-            sb = self._sandboxes.get(sandbox_id)
-            if sb is None:
-                return
-            for c in self._in_sandbox(sandbox_id):
-                if c.state == CONTAINER_RUNNING:
-                    self._exit(c, SIGKILL_EXIT_CODE, "Error")
-            sb.state = SANDBOX_NOTREADY
-            if self._used_ips.get(sb.ip) == sandbox_id:
-                del self._used_ips[sb.ip]
-
-        return self._later(0.0, stop)
-
-    def remove_pod_sandbox(self, sandbox_id: str) -> simpy.Event:
-        def remove() -> None:
-            sb = self._sandboxes.pop(sandbox_id, None)
-            if sb is None:
-                return
-            for c in self._in_sandbox(sandbox_id):
-                self._remove(c)
-            for key in [k for k in self._retired if k[0] == sandbox_id]:
-                del self._retired[key]
-            if self._used_ips.get(sb.ip) == sandbox_id:
-                del self._used_ips[sb.ip]
-
-        return self._later(0.0, remove)
-
-    def pod_sandbox_status(self, sandbox_id: str) -> PodSandboxStatus:
-        return self._sandbox_status(self._sandbox(sandbox_id))
-
-    @staticmethod
-    def _sandbox_status(sb: HostSandbox) -> PodSandboxStatus:
-        return PodSandboxStatus(sb.id, sb.config, sb.state, sb.created_at, sb.ip)
-
-    def list_pod_sandboxes(
-        self, label_selector: Mapping[str, str] | None = None
-    ) -> list[PodSandboxStatus]:
-        sel = dict(label_selector or {})
-        return [
-            self._sandbox_status(sb)
-            for sb in self._sandboxes.values()
-            if all(sb.config.labels.get(k) == v for k, v in sel.items())
-        ]
+        self.state.powered = True
 
 
-def with_annotations(config: PodSandboxConfig, annotations: Mapping[str, str]) -> PodSandboxConfig:
-    return replace(config, annotations={**config.annotations, **annotations})
+def _conforms(
+    host: SimulatedHost,
+) -> tuple[RuntimeService, ImageService, ProbeTransport, NodeHost]:
+    """What mypy checks: the simulated host implements every protocol of the CRI module."""
+    return host, host, host, host

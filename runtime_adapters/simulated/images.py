@@ -20,22 +20,26 @@ from runtime_adapters.cri import CriError, Image, PodSandboxConfig
 from runtime_adapters.simulated.behavior import ImageSpec
 from runtime_adapters.simulated.state import HostState
 
-__all__ = ["ImageService"]
+__all__ = ["ImageStore"]
 
 
-class ImageService(HostState):
-    """ImageService: pull, list, status, remove and the image filesystem's usage."""
+class ImageStore:
+    """ImageService: pull, list, status, remove and the image filesystem's usage, over the
+    host's shared `state`."""
+
+    def __init__(self, state: HostState):
+        self.state = state
 
     def _lookup(self, image: str) -> ImageSpec | None:
-        spec = self.catalog.lookup(image)
+        spec = self.state.catalog.lookup(image)
         last = image.rsplit("/", 1)[-1]
         if spec is None and ":" not in last and "@" not in last:
-            spec = self.catalog.lookup(image + ":latest")
+            spec = self.state.catalog.lookup(image + ":latest")
         return spec
 
     def pull_image(self, image: str, sandbox_config: PodSandboxConfig | None = None) -> simpy.Event:
-        ev = self.clock.event()
-        if not self.powered:
+        ev = self.state.clock.event()
+        if not self.state.powered:
             return ev
         spec = self._lookup(image)
         if spec is None:
@@ -48,52 +52,52 @@ class ImageService(HostState):
             raise CriError("NotFound", msg)
 
         if spec is None:
-            return self._later(self.pull_check_s, fail_missing)
-        if image in self._images:
-            return self._later(self.pull_check_s, lambda: self._images[image][0].id)
-        waiters = self._pulls.get(image)
+            return self.state.later(self.state.pull_check_s, fail_missing)
+        if image in self.state.images:
+            return self.state.later(self.state.pull_check_s, lambda: self.state.images[image][0].id)
+        waiters = self.state.pulls.get(image)
         if waiters is not None:
             waiters.append(ev)
             return ev
-        self._pulls[image] = [ev]
-        epoch = self._epoch
-        duration = self.pull_check_s + spec.size_bytes / self.pull_bandwidth_bps
+        self.state.pulls[image] = [ev]
+        epoch = self.state.epoch
+        duration = self.state.pull_check_s + spec.size_bytes / self.state.pull_bandwidth_bps
 
         def done() -> None:
-            if epoch != self._epoch:
+            if epoch != self.state.epoch:
                 return
             digest = "sha256:" + hashlib.sha256(image.encode()).hexdigest()
             img = Image(digest, (image,), (f"{image.split(':')[0]}@{digest}",), spec.size_bytes)
-            self._images[image] = (img, spec)
-            self._images[digest] = (img, spec)
-            for w in self._pulls.pop(image, []):
+            self.state.images[image] = (img, spec)
+            self.state.images[digest] = (img, spec)
+            for w in self.state.pulls.pop(image, []):
                 w.succeed(digest)
 
-        self.clock.call_later(duration, done)
+        self.state.clock.call_later(duration, done)
         return ev
 
     def list_images(self) -> list[Image]:
         seen: dict[str, Image] = {}
-        for img, _spec in self._images.values():
+        for img, _spec in self.state.images.values():
             seen.setdefault(img.id, img)
         return list(seen.values())
 
     def image_status(self, image: str) -> Image | None:
-        entry = self._images.get(image)
+        entry = self.state.images.get(image)
         return entry[0] if entry else None
 
     def remove_image(self, image: str) -> simpy.Event:
         def remove() -> None:
-            entry = self._images.get(image)
+            entry = self.state.images.get(image)
             if entry is None:
                 return
             img = entry[0]
-            if any(c.image_ref == img.id for c in self._containers.values()):
+            if any(c.image_ref == img.id for c in self.state.containers.values()):
                 raise CriError("FailedPrecondition", f"image {image} is in use by a container")
             for key in (*img.repo_tags, img.id):
-                self._images.pop(key, None)
+                self.state.images.pop(key, None)
 
-        return self._later(0.0, remove)
+        return self.state.later(0.0, remove)
 
     def image_fs_info(self) -> Mapping[str, int]:
         return {"usedBytes": sum(i.size_bytes for i in self.list_images())}

@@ -4,8 +4,9 @@ service of the host shares (identifiers, delayed answers, the container event st
 Guarantees: a delayed answer is never given by a host that lost power after the call (the call
 belongs to an older power epoch); identifiers and jitter come only from the named random streams
 passed in. Upstream model: containerd's CRI plugin (pkg/cri/server) and its sandbox and
-container stores (pkg/cri/store); the services built on this state live in `containers`,
-`images` and `stats`, and `host.SimulatedHost` puts them together.
+container stores (pkg/cri/store); the services built on this state live in `sandboxes`,
+`containers`, `images` and `stats`, each holding this one object, and `host.SimulatedHost`
+composes them.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class HostContainer:
 
 
 class HostState:
-    """What one simulated machine holds, and the helpers its services share."""
+    """What one simulated machine holds, and the helpers its services share (the services
+    read and write these fields directly: one object, owned by the host, shared by design)."""
 
     def __init__(
         self,
@@ -94,35 +96,35 @@ class HostState:
         self.pull_check_s = pull_check_s
         self.sandbox_delay_s = sandbox_delay_s
         self.create_delay_s = create_delay_s
-        self._ids = ids
-        self._jitter = jitter
+        self.ids = ids
+        self.jitter = jitter
         self.powered = True
-        self._epoch = 0
-        self._sandboxes: dict[str, HostSandbox] = {}
-        self._containers: dict[str, HostContainer] = {}
-        self._images: dict[str, tuple[Image, ImageSpec]] = {}  # by tag and by id
-        self._pulls: dict[str, list[simpy.Event]] = {}
-        self._subscribers: list[Callable[[ContainerEvent], None]] = []
-        self._cidr: Any = None
-        self._next_ip = 0
-        self._used_ips: dict[str, str] = {}
+        self.epoch = 0
+        self.sandboxes: dict[str, HostSandbox] = {}
+        self.containers: dict[str, HostContainer] = {}
+        self.images: dict[str, tuple[Image, ImageSpec]] = {}  # by tag and by id
+        self.pulls: dict[str, list[simpy.Event]] = {}
+        self.subscribers: list[Callable[[ContainerEvent], None]] = []
+        self.cidr: Any = None
+        self.next_ip = 0
+        self.used_ips: dict[str, str] = {}
         # the last removed instance of each (sandbox, container name), whose log stays readable
         # as upstream's container GC keeps the last dead container (MaxPerPodContainer = 1)
-        self._retired: dict[tuple[str, str], HostContainer] = {}
+        self.retired: dict[tuple[str, str], HostContainer] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _new_id(self) -> str:
-        return (self._ids.uuid() + self._ids.uuid()).replace("-", "")
+    def new_id(self) -> str:
+        return (self.ids.uuid() + self.ids.uuid()).replace("-", "")
 
-    def _later(self, delay_s: float, fn: Callable[[], Any]) -> simpy.Event:
+    def later(self, delay_s: float, fn: Callable[[], Any]) -> simpy.Event:
         """An event answered by fn() after delay_s, unless the host lost power meanwhile."""
         ev = self.clock.event()
-        epoch = self._epoch
+        epoch = self.epoch
         if not self.powered:
             return ev  # a dead machine never answers
 
         def run() -> None:
-            if epoch != self._epoch:
+            if epoch != self.epoch:
                 return
             try:
                 value = fn()
@@ -134,27 +136,27 @@ class HostState:
         self.clock.call_later(delay_s, run)
         return ev
 
-    def _emit(self, container: HostContainer, event_type: str) -> None:
+    def emit(self, container: HostContainer, event_type: str) -> None:
         ev = ContainerEvent(container.id, event_type, container.sandbox_id, self.clock.now)
-        for cb in list(self._subscribers):
+        for cb in list(self.subscribers):
             cb(ev)
 
-    def _jittered(self, seconds: float, factor: float) -> float:
+    def jittered(self, seconds: float, factor: float) -> float:
         if factor <= 0 or seconds <= 0 or math.isinf(seconds):
             return seconds
-        return self._jitter.jitter(seconds, factor)
+        return self.jitter.jitter(seconds, factor)
 
-    def _sandbox(self, sandbox_id: str) -> HostSandbox:
-        sb = self._sandboxes.get(sandbox_id)
+    def sandbox(self, sandbox_id: str) -> HostSandbox:
+        sb = self.sandboxes.get(sandbox_id)
         if sb is None:
             raise not_found(f'an error occurred when try to find sandbox "{sandbox_id}": not found')
         return sb
 
-    def _in_sandbox(self, sandbox_id: str) -> list[HostContainer]:
-        return [c for c in self._containers.values() if c.sandbox_id == sandbox_id]
+    def in_sandbox(self, sandbox_id: str) -> list[HostContainer]:
+        return [c for c in self.containers.values() if c.sandbox_id == sandbox_id]
 
-    def _container(self, container_id: str) -> HostContainer:
-        c = self._containers.get(container_id)
+    def container(self, container_id: str) -> HostContainer:
+        c = self.containers.get(container_id)
         if c is None:
             raise not_found(
                 f'an error occurred when try to find container "{container_id}": not found'
@@ -162,7 +164,7 @@ class HostState:
         return c
 
     @staticmethod
-    def _status(c: HostContainer) -> ContainerStatus:
+    def container_status(c: HostContainer) -> ContainerStatus:
         cfg = c.config
         return ContainerStatus(
             c.id, c.sandbox_id, cfg.name, cfg.attempt, cfg.image, c.image_ref, c.state,

@@ -28,13 +28,17 @@ from runtime_adapters.simulated.state import HostContainer, HostSandbox, HostSta
 __all__ = ["HostStats"]
 
 
-class HostStats(HostState):
-    """ListContainerStats, container logs, probes and the preStop hook's duration."""
+class HostStats:
+    """ListContainerStats, container logs, probes and the preStop hook's duration, read from
+    the host's shared `state`."""
+
+    def __init__(self, state: HostState):
+        self.state = state
 
     def list_container_stats(self) -> list[ContainerStats]:
-        now = self.clock.now
+        now = self.state.clock.now
         out = []
-        for c in self._containers.values():
+        for c in self.state.containers.values():
             if c.state != CONTAINER_RUNNING:
                 continue
             age = now - c.started_at
@@ -65,20 +69,20 @@ class HostStats(HostState):
         lines a kubelet reads from ContainerStatus.logPath. The last removed instance of each
         container of a live sandbox still answers (upstream keeps the last dead container);
         anything else raises CriError NotFound."""
-        c = self._containers.get(container_id)
+        c = self.state.containers.get(container_id)
         if c is None:
-            c = next((r for r in self._retired.values() if r.id == container_id), None)
+            c = next((r for r in self.state.retired.values() if r.id == container_id), None)
         if c is None:
             raise not_found(f'an error occurred when try to find container "{container_id}"')
-        until = c.finished_at if c.state == CONTAINER_EXITED else self.clock.now
-        return c.log.lines(until, lambda t: rfc3339_nano(self.clock.micro_timestamp(t)))
+        until = c.finished_at if c.state == CONTAINER_EXITED else self.state.clock.now
+        return c.log.lines(until, lambda t: rfc3339_nano(self.state.clock.micro_timestamp(t)))
 
     # -- ProbeTransport ------------------------------------------------------------------------
     def probe(self, container_id: str, purpose: str, probe: Mapping[str, Any]) -> ProbeResult:
-        c = self._containers.get(container_id)
-        if c is None or c.state != CONTAINER_RUNNING or not self.powered:
+        c = self.state.containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING or not self.state.powered:
             return ProbeResult("failure", "container is not running")
-        age = self.clock.now - c.started_at
+        age = self.state.clock.now - c.started_at
         if purpose in ("readiness", "startup"):
             key = "readyAfter" if purpose == "readiness" else "startedAfter"
             b = Behavior({**c.behavior.fields, key: c.timing[key]})
@@ -89,7 +93,7 @@ class HostStats(HostState):
         if b.probe_answer(purpose, age):
             self._log_probe(c, purpose, "")
             return ProbeResult("success")
-        output = _failure_output(probe, self._sandboxes.get(c.sandbox_id))
+        output = _failure_output(probe, self.state.sandboxes.get(c.sandbox_id))
         self._log_probe(c, purpose, output)
         return ProbeResult("failure", output)
 
@@ -101,16 +105,20 @@ class HostStats(HostState):
             return
         c.log.probe_answers[purpose] = ok
         text = f"{purpose} probe succeeded" if ok else f"{purpose} probe failed: {failure}"
-        c.log.write(self.clock.now, f"[kubesim] {text}", "stdout" if ok else "stderr")
+        c.log.write(self.state.clock.now, f"[kubesim] {text}", "stdout" if ok else "stderr")
 
     def pre_stop_delay_s(self, container_id: str) -> float:
         """How long this container's exec or httpGet preStop hook runs (a simulated-host extra)."""
-        c = self._containers.get(container_id)
+        c = self.state.containers.get(container_id)
         return c.timing["preStopDelay"] if c is not None else 0.0
 
     # -- a view for tests and the kubelet's stats ----------------------------------------------
     def running_containers(self) -> list[ContainerStatus]:
-        return [self._status(c) for c in self._containers.values() if c.state == CONTAINER_RUNNING]
+        return [
+            self.state.container_status(c)
+            for c in self.state.containers.values()
+            if c.state == CONTAINER_RUNNING
+        ]
 
 
 def _failure_output(probe: Mapping[str, Any], sandbox: HostSandbox | None) -> str:

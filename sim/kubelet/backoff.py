@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 BACKOFF_INITIAL_S = 10.0  # pkg/kubelet/kubelet.go backOffPeriod
 BACKOFF_MAX_S = 300.0  # pkg/kubelet/kubelet.go MaxContainerBackOff
+ERROR_RESYNC_S = 10.0  # pod_workers.go: a failed sync is retried after backOffPeriod
 # Simulated instants are floats: a wake-up scheduled for the end of a back-off must find it over.
 EPSILON_S = 1e-6
 
-__all__ = ["BACKOFF_INITIAL_S", "BACKOFF_MAX_S", "Backoff", "go_duration"]
+__all__ = ["BACKOFF_INITIAL_S", "BACKOFF_MAX_S", "ERROR_RESYNC_S", "Backoff", "go_duration"]
 
 
 class Backoff:

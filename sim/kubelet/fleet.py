@@ -22,7 +22,7 @@ from sim.client.runtime import NodeReachability, Runtime
 from sim.kubelet.config import KubeletConfig, parse_config
 from sim.kubelet.heartbeat import NodeHeartbeat
 from sim.kubelet.kubelet import Kubelet, node_ip_for
-from sim.kubelet.worker_base import POD_UID_LABEL
+from sim.kubelet.runtime_manager import POD_UID_LABEL
 
 if TYPE_CHECKING:
     from sim.kubelet.pool import NodePool

@@ -33,12 +33,13 @@ from typing import TYPE_CHECKING, Any
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.client.runtime import NodeReachability
+from sim.core.events import on_done
 
 if TYPE_CHECKING:
     from sim.client.interface import LeaseRenewer, Renewal
     from sim.kubelet.fleet import KubeletFleet
     from sim.kubelet.kubelet import Kubelet
-    from sim.kubelet.status_writer import PodStatusWriter
+    from sim.kubelet.pod_worker import PodWorker
 
 __all__ = ["LEASE_NAMESPACE", "NodeHeartbeat"]
 
@@ -59,7 +60,7 @@ class NodeHeartbeat:
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
         self._report_seq = 0
-        self._reconcile: dict[tuple[str, str], tuple[Kubelet, PodStatusWriter]] = {}
+        self._reconcile: dict[tuple[str, str], tuple[Kubelet, PodWorker]] = {}
         self.clock.process(self._loop(fleet.config.lease_renew_interval_s, self._renew_all))
         self.clock.process(
             self._loop(fleet.config.node_status_update_frequency_s, self._status_all)
@@ -211,7 +212,7 @@ class NodeHeartbeat:
         self._report_seq += 1
         heapq.heappush(self._reports, (due_s, self._report_seq, kl.name))
 
-    def reconcile_later(self, kl: Kubelet, worker: PodStatusWriter) -> None:
+    def reconcile_later(self, kl: Kubelet, worker: PodWorker) -> None:
         """The API's copy of a pod changed: compare it with what the kubelet wrote, next tick."""
         self._reconcile[(kl.name, worker.uid)] = (kl, worker)
 
@@ -295,7 +296,7 @@ class NodeHeartbeat:
                 if kl.reaches_api_server():
                     self._stand(kl)
 
-        ev.callbacks.append(done)
+        on_done(ev, done)
 
     def _ensure(self, kl: Kubelet, gen: int) -> Generator[Any, Any, None]:
         """ensureLease: get, or create when missing; then this period's renewal."""

@@ -40,7 +40,6 @@ from sim.kubelet.node_status import (
     status_changed,
     status_patch,
 )
-from sim.kubelet.pod_containers import PodContainers
 from sim.kubelet.pod_worker import PodWorker
 
 if TYPE_CHECKING:
@@ -90,7 +89,7 @@ class Kubelet:
         self.alive = False
         self.registered = False
         self.workers: dict[str, PodWorker] = {}
-        self.container_index: dict[str, PodContainers] = {}
+        self.container_index: dict[str, PodWorker] = {}
         self.node_obj: Any = None
         self.lease: Any = None
         self.lease_busy = False
@@ -162,11 +161,7 @@ class Kubelet:
             if self.config.events
             else None
         )
-        import simpy
-
-        self.pull_slot = (
-            simpy.Resource(self.clock.env, 1) if self.config.serialize_image_pulls else None
-        )
+        self.pull_slot = self.clock.resource(1) if self.config.serialize_image_pulls else None
         self.started_at_ts = self.clock.timestamp()
         self.trace("start", f"node/{self.name}", f"generation={self.generation}")
         self.clock.process(self._run(self.generation))

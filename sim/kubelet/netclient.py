@@ -20,6 +20,7 @@ from typing import Any
 import simpy
 
 from sim.api.errors import ApiError, status_dict
+from sim.core.events import on_done
 
 __all__ = ["NodeClient"]
 
@@ -61,7 +62,7 @@ class NodeClient:
                 return self._unreachable(verb, name, args)
             ev = attr(*args, **kwargs)
             if name == "watch":
-                ev.callbacks.append(self._opened)
+                on_done(ev, self._opened)
             return ev
 
         return call

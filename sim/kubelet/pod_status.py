@@ -22,7 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ContainerRecord", "container_status", "get_phase", "pod_conditions"]
+__all__ = [
+    "ContainerRecord",
+    "container_status",
+    "generate_api_pod_status",
+    "get_phase",
+    "pod_conditions",
+]
 
 CONTAINER_ID_PREFIX = "kubesim://"
 
@@ -241,3 +247,61 @@ def pod_conditions(
         out.append(c)
     out += [dict(c) for c in existing if c.get("type") not in owned_types]
     return out
+
+
+def generate_api_pod_status(
+    pod: Any,
+    records: list[ContainerRecord],
+    *,
+    rejected: tuple[str, str] | None,
+    terminal_phase: str,
+    start_time: str,
+    sandbox_ready: bool,
+    sandbox_ip: str,
+    node_ip: str,
+    ts: Callable[..., str],
+) -> dict[str, Any]:
+    """kubelet_pods.go generateAPIPodStatus: the status to write for `pod`, whose container
+    records are `records`; `ts()` is the current timestamp, `ts(t)` the one of instant t."""
+    old = pod.get("status") or {}
+    if rejected is not None:
+        reason, message = rejected
+        out = {k: old[k] for k in ("qosClass", "conditions") if k in old}
+        out.update({"phase": "Failed", "reason": reason, "message": f"Pod was rejected: {message}"})
+        if start_time:
+            out["startTime"] = start_time
+        return out
+    policy = pod["spec"].get("restartPolicy", "Always")
+    phase = terminal_phase or get_phase(policy, records, terminal=False)
+    if old.get("phase") in ("Succeeded", "Failed"):
+        phase = old["phase"]
+    default_waiting = (
+        "PodInitializing" if any(r.kind != "app" for r in records) else "ContainerCreating"
+    )
+    now_ts = ts()
+    status: dict[str, Any] = {
+        "phase": phase,
+        "conditions": pod_conditions(
+            phase=phase,
+            sandbox_ready=sandbox_ready,
+            records=records,
+            readiness_gates=pod["spec"].get("readinessGates") or (),
+            existing=old.get("conditions") or (),
+            now_ts=now_ts,
+        ),
+        "hostIP": node_ip,
+        "hostIPs": [{"ip": node_ip}],
+    }
+    if sandbox_ip:
+        status["podIP"] = sandbox_ip
+        status["podIPs"] = [{"ip": sandbox_ip}]
+    if start_time:
+        status["startTime"] = start_time
+    inits = [container_status(r, ts, default_waiting) for r in records if r.kind != "app"]
+    if inits:
+        status["initContainerStatuses"] = inits
+    apps = [container_status(r, ts, default_waiting) for r in records if r.kind == "app"]
+    status["containerStatuses"] = sorted(apps, key=lambda s: s["name"])
+    if "qosClass" in old:
+        status["qosClass"] = old["qosClass"]
+    return status

@@ -1,10 +1,9 @@
 """A pod worker: one SimPy process per pod on the node, running syncPod until the pod is gone.
 
-Follows pkg/kubelet/pod_workers.go (one worker per pod uid, syncs never overlap, a change while a
-sync runs causes one more sync), pkg/kubelet/kubelet.go (SyncPod, SyncTerminatingPod,
-SyncTerminatedPod, HandlePodAdditions' admission) and pkg/kubelet/kuberuntime
-(kuberuntime_manager.go computePodActions/SyncPod/doBackOff, kuberuntime_container.go
-startContainer/killContainer, kuberuntime_image.go via pkg/kubelet/images EnsureImageExists):
+Follows pkg/kubelet/pod_workers.go (podWorkers: one worker per pod uid, syncs never overlap, a
+change while a sync runs causes one more sync, a failed sync is retried after backOffPeriod),
+pkg/kubelet/config/config.go (checkAndUpdatePod) and pkg/kubelet/kubelet.go (SyncPod,
+SyncTerminatingPod, SyncTerminatedPod, HandlePodAdditions' admission):
 
 1. admit the pod (first sync only; rejected pods are failed and never run);
 2. create the sandbox (its IP is the pod IP);
@@ -12,19 +11,16 @@ startContainer/killContainer, kuberuntime_image.go via pkg/kubelet/images Ensure
 4. init containers in order (a sidecar, `restartPolicy: Always`, counts as done once started),
    then every app container; a container that exited restarts as the restart policy says,
    after the CrashLoopBackOff back-off measured from its exit;
-5. starting a container: image pull per imagePullPolicy (ErrImagePull, then ImagePullBackOff;
-   ErrImageNeverPull), create, start, then its probes;
+5. starting a container: image pull, create, start, then its probes;
 6. a terminal phase stops the sandbox; a deletion runs the preStop hooks and stops every
    container within the grace period (at least 2 s each, as killContainer), sidecars last, then
    writes the terminal status and deletes the pod with grace 0 and a uid precondition.
 
-The worker sleeps on one event while nothing happens: a quiet pod costs no wake-ups.
-Status writes are strategic-merge-free merge patches of the status subresource, one in flight
-per pod (statusManager), skipped when nothing changed.
-
-This module holds the worker loop, admission, the sandbox and termination; the layers below it
-are the worker's state and plumbing (worker_base.py), its status writes (status_writer.py) and
-its containers (pod_containers.py).
+The worker sleeps on one event while nothing happens: a quiet pod costs no wake-ups. It keeps
+what pod_workers.go's podSyncStatus keeps (the pod, its container records, admission and
+termination) and composes the collaborators upstream names: the runtime manager (sandbox and
+containers through the CRI, runtime_manager.py), the status manager (status writes,
+status_manager.py) and the prober manager (probe workers, prober_manager.py).
 """
 
 from __future__ import annotations
@@ -32,83 +28,152 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from runtime_adapters.cri import CriError
+from runtime_adapters.cri import ContainerEvent, CriError
 from sim.api.errors import ApiError
 from sim.kubelet.admission import admit
-from sim.kubelet.pod_containers import PodContainers
-from sim.kubelet.pod_status import ContainerRecord, get_phase
-from sim.kubelet.worker_base import (
-    ERROR_RESYNC_S,
-    POD_UID_LABEL,
-    RESTART_COUNT_ANNOTATION,
-)
+from sim.kubelet.backoff import ERROR_RESYNC_S
+from sim.kubelet.pod_status import ContainerRecord, generate_api_pod_status, get_phase
+from sim.kubelet.prober_manager import ProberManager
+from sim.kubelet.runtime_manager import RuntimeManager
+from sim.kubelet.status_manager import StatusManager
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.kubelet.kubelet import Kubelet
 
 __all__ = ["PodWorker"]
 
 
-class PodWorker(PodContainers):
-    """Drives one pod (by uid) on one kubelet generation.
+def _records(pod: Any) -> list[ContainerRecord]:
+    spec = pod["spec"]
+    out = []
+    for c in spec.get("initContainers") or ():
+        kind = "sidecar" if c.get("restartPolicy") == "Always" else "init"
+        out.append(ContainerRecord(c["name"], c, kind))
+    for c in spec.get("containers") or ():
+        out.append(ContainerRecord(c["name"], c, "app"))
+    return out
 
-    The layers below: `worker_base.PodWorkerBase` (state and plumbing),
-    `status_writer.PodStatusWriter` (status writes), `pod_containers.PodContainers` (containers).
-    """
+
+class PodWorker:
+    """Drives one pod (by uid) on one kubelet generation (see the module docstring)."""
 
     def __init__(self, kl: Kubelet, pod: Any):
-        super().__init__(kl, pod)
+        self.kl = kl
+        self.generation = kl.generation
+        self.pod = pod
+        meta = pod["metadata"]
+        self.uid: str = meta["uid"]
+        self.name: str = meta["name"]
+        self.namespace: str = meta.get("namespace", "default")
+        self.ref = f"pod/{self.namespace}/{self.name}"
+        self.records = _records(pod)
+        self.admitted = False
+        self.rejected: tuple[str, str] | None = None
+        self.start_time = ""
+        self.terminal_phase = ""
+        self.terminating = False
+        self.removed_from_api = False
+        self.done = False
+        self.anchor_s = kl.clock.now
+        self._pending = True
+        self._wake: simpy.Event | None = None
+        self.runtime = RuntimeManager(self, kl)
+        self.status = StatusManager(self, kl)
+        self.prober = ProberManager(self, kl)
+        self.probes = self.prober.workers  # the kubelet stops them when it stops
         self._adopt()
         kl.clock.process(self._run())
 
+    # -- plumbing ------------------------------------------------------------------------------
+    def alive(self) -> bool:
+        return self.kl.alive and self.kl.generation == self.generation and not self.done
+
+    def active(self) -> bool:
+        """Admitted and not finished: neither done, nor in a terminal phase, nor rejected."""
+        return not self.done and not self.terminal_phase and self.rejected is None
+
+    def wakeup(self) -> None:
+        self._pending = True
+        w = self._wake
+        if w is not None and not w.triggered:
+            w.succeed()
+
+    def update(self, pod: Any) -> None:
+        """A new version from the API; only a change beyond status wakes the worker
+        (pkg/kubelet/config/config.go checkAndUpdatePod ignores status-only updates)."""
+        old, self.pod = self.pod, pod
+        om, nm = old["metadata"], pod["metadata"]
+        if old["spec"] != pod["spec"] or any(
+            om.get(k) != nm.get(k)
+            for k in ("deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations")
+        ):
+            self.wakeup()
+
+    def later(self, delay_s: float) -> None:
+        """Sync again after delay_s (a retry or the end of a back-off)."""
+        gen = self.generation
+        self.kl.clock.call_later(delay_s, lambda: self.wakeup() if self.generation == gen else None)
+
+    def pod_label(self) -> str:
+        """format.Pod: name_namespace(uid)."""
+        return f"{self.name}_{self.namespace}({self.uid})"
+
+    def event(self, type_: str, reason: str, message: str) -> None:
+        self.kl.event(self.pod, type_, reason, message)
+
+    def trace(self, verb: str, detail: str) -> None:
+        self.kl.trace(verb, self.ref, detail)
+
+    def interrupted(self) -> bool:
+        return (
+            not self.alive()
+            or bool(self.pod["metadata"].get("deletionTimestamp"))
+            or self.removed_from_api
+        )
+
+    # -- status (kubelet_pods.go generateAPIPodStatus; the status manager writes it) -----------
+    @property
+    def sandbox_id(self) -> str:
+        return self.runtime.sandbox_id
+
+    def api_status(self) -> dict[str, Any]:
+        rt = self.runtime
+        return generate_api_pod_status(
+            self.pod,
+            self.records,
+            rejected=self.rejected,
+            terminal_phase=self.terminal_phase,
+            start_time=self.start_time,
+            sandbox_ready=rt.sandbox_ready,
+            sandbox_ip=rt.sandbox_ip,
+            node_ip=self.kl.node_ip,
+            ts=self.kl.clock.timestamp,
+        )
+
+    def reconcile_status(self) -> None:
+        """The status manager's periodic syncBatch for this pod."""
+        self.status.reconcile()
+
     # -- adoption of what the runtime already runs (a kubelet restart) -------------------------
     def _adopt(self) -> None:
-        host = self.kl.host
-        sandboxes = [s for s in host.list_pod_sandboxes({POD_UID_LABEL: self.uid})]
         old_status = self.pod.get("status") or {}
-        api_counts = {
-            cs.get("name"): (
-                cs.get("restartCount", 0),
-                bool(
-                    cs.get("state", {}).get("running")
-                    or cs.get("state", {}).get("terminated")
-                    or cs.get("lastState")
-                ),
-            )
-            for key in ("initContainerStatuses", "containerStatuses")
-            for cs in old_status.get(key) or ()
-        }
-        if not sandboxes:
-            for r in self.records:
-                count, ran = api_counts.get(r.name, (0, False))
-                r.restart_base = count + (1 if ran else 0)
-            self.start_time = old_status.get("startTime", "")
-            return
-        sb = max(sandboxes, key=lambda s: s.created_at)
-        self.sandbox_attempts = len(sandboxes)
         self.start_time = old_status.get("startTime", "")
+        running = self.runtime.adopt()
+        if running is None:
+            api_restarts = _api_restarts(old_status)
+            for r in self.records:
+                count, ran = api_restarts.get(r.name, (0, False))
+                r.restart_base = count + (1 if ran else 0)
+            return
         self.admitted = True
-        if sb.state == "SANDBOX_READY":
-            self.sandbox_id, self.sandbox_ip, self.sandbox_ready = sb.id, sb.ip, True
-        by_name: dict[str, Any] = {}
-        for c in host.list_containers(sandbox_id=sb.id):
-            if c.name not in by_name or c.created_at > by_name[c.name].created_at:
-                by_name[c.name] = c
-        for r in self.records:
-            found = by_name.get(r.name)
-            if found is None:
-                continue
-            r.container_id = found.id
-            r.instances = int(found.annotations.get(RESTART_COUNT_ANNOTATION, "0")) + 1
-            r.image_id = found.image_ref
-            self.kl.container_index[found.id] = self
-            self._refresh(r)
-            if r.state == "running":
-                r.started = True  # probes re-establish readiness; startup already passed
-                # pkg/kubelet/prober: without a readiness probe a running container is ready;
-                # with one it is not ready until the probe passes again
-                r.ready = not r.spec.get("readinessProbe")
-                self._start_probes(r)
+        for r in running:
+            r.started = True  # probes re-establish readiness; startup already passed
+            # pkg/kubelet/prober: without a readiness probe a running container is ready;
+            # with one it is not ready until the probe passes again
+            r.ready = not r.spec.get("readinessProbe")
+            self.prober.add_container(r, self.anchor_s)
 
     # -- the worker loop -----------------------------------------------------------------------
     def _run(self) -> Generator[Any, Any, None]:
@@ -122,12 +187,13 @@ class PodWorker(PodContainers):
             try:
                 yield from self._sync()
             except (CriError, ApiError) as e:
-                self._trace("sync-error", e.message[:120])
-                self._later(ERROR_RESYNC_S)
+                self.trace("sync-error", e.message[:120])
+                self.later(ERROR_RESYNC_S)
             if self.alive() and not self.done:
-                self.request_status()
+                self.status.set_pod_status()
 
     def _sync(self) -> Generator[Any, Any, None]:
+        """SyncPod."""
         if self.removed_from_api or self.pod["metadata"].get("deletionTimestamp"):
             yield from self._terminate()
             return
@@ -136,9 +202,9 @@ class PodWorker(PodContainers):
         if not self.admitted:
             if not self._admit():
                 return
-        if not self.sandbox_ready:
-            yield from self._ensure_sandbox()
-            if not self.sandbox_ready or not self.alive():
+        if not self.runtime.sandbox_ready:
+            yield from self.runtime.ensure_sandbox()
+            if not self.runtime.sandbox_ready or not self.alive():
                 return
         for r in self.records:
             if r.kill_reason and r.state == "running":
@@ -151,7 +217,7 @@ class PodWorker(PodContainers):
         for r in self.records:
             if r.kind != "app" or r.state == "running":
                 continue
-            if self._interrupted():
+            if self.interrupted():
                 return
             if r.has_run and not self._should_restart(r, policy):
                 continue
@@ -159,7 +225,7 @@ class PodWorker(PodContainers):
         phase = get_phase(policy, self.records, terminal=False)
         if phase in ("Succeeded", "Failed"):
             self.terminal_phase = phase
-            self._trace("terminal", phase)
+            self.trace("terminal", phase)
             yield from self._stop_sandbox()
 
     def _should_restart(self, r: ContainerRecord, policy: str) -> bool:
@@ -174,7 +240,7 @@ class PodWorker(PodContainers):
         for r in self.records:
             if r.kind == "app":
                 continue
-            if self._interrupted():
+            if self.interrupted():
                 return False
             if r.kind == "sidecar":
                 if r.state != "running":
@@ -194,7 +260,61 @@ class PodWorker(PodContainers):
             return False
         return True
 
-    # -- admission and sandbox -----------------------------------------------------------------
+    # -- containers: start, kill, and what the PLEG and the probes report ----------------------
+    def _maybe_start(self, r: ContainerRecord) -> Generator[Any, Any, None]:
+        """doBackOff, then startContainer, then the container's probes."""
+        if self.runtime.do_backoff(r):
+            return
+        r.waiting_reason, r.waiting_message = "", ""
+        self.status.set_pod_status()
+        if (yield from self.runtime.start_container(r)) and r.state == "running":
+            self.prober.add_container(r, self.anchor_s)
+
+    def _kill(self, r: ContainerRecord, grace_s: float, message: str) -> Generator[Any, Any, None]:
+        """killContainer: its probes stop, then the runtime manager stops it."""
+        self.event("Normal", "Killing", message or f"Stopping container {r.name}")
+        self.prober.remove_container(r.name)
+        yield from self.runtime.kill_container(r, grace_s)
+
+    def on_container_event(self, ev: ContainerEvent) -> None:
+        for r in self.records:
+            if r.container_id == ev.container_id:
+                before = r.state
+                self.runtime.refresh(r)
+                if r.state != before:
+                    if r.state != "running":
+                        self.prober.remove_container(r.name)
+                    self.trace(
+                        "container-" + r.state,
+                        f"{r.name} exit={r.exit_code}" if r.state == "terminated" else r.name,
+                    )
+                    self.wakeup()
+                return
+
+    def on_probe_result(self, r: ContainerRecord, purpose: str, success: bool) -> None:
+        if purpose == "readiness":
+            if r.ready != success:
+                r.ready = success
+                self.trace("ready" if success else "unready", r.name)
+                self.status.set_pod_status()
+        elif purpose == "startup" and success:
+            if not r.started:
+                r.started = True
+                self.trace("started", r.name)
+                self.wakeup()
+        elif not success:
+            r.kill_reason = f"Container {r.name} failed {purpose} probe, will be restarted"
+            self.trace("probe-kill", f"{r.name} {purpose}")
+            self.wakeup()
+
+    def _probe_grace(self, r: ContainerRecord) -> float:
+        for p in ("liveness", "startup"):
+            g = (r.spec.get(f"{p}Probe") or {}).get("terminationGracePeriodSeconds")
+            if g is not None and r.kill_reason and p in r.kill_reason:
+                return float(g)
+        return float(self.pod["spec"].get("terminationGracePeriodSeconds", 30))
+
+    # -- admission, the sandbox's end, termination ---------------------------------------------
     def _admit(self) -> bool:
         kl = self.kl
         node = kl.node_object()
@@ -203,49 +323,17 @@ class PodWorker(PodContainers):
         self.start_time = self.start_time or kl.clock.timestamp()
         if not result.admit:
             self.rejected = (result.reason, result.message)
-            self._trace("reject", result.reason)
-            self._event("Warning", result.reason, result.message)
+            self.trace("reject", result.reason)
+            self.event("Warning", result.reason, result.message)
             return False
         self.admitted = True
-        self._trace("admit", "")
+        self.trace("admit", "")
         return True
 
-    def _ensure_sandbox(self) -> Generator[Any, Any, None]:
-        kl = self.kl
-        if self.sandbox_id:  # the sandbox died (host lost it): containers go with it
-            self.sandbox_id = ""
-            for r in self.records:
-                if r.state == "running":
-                    r.state, r.exit_code, r.term_reason, r.finished_at = (
-                        "terminated",
-                        137,
-                        "Error",
-                        kl.clock.now,
-                    )
-        try:
-            sid = yield kl.host.run_pod_sandbox(self.sandbox_config())
-        except CriError as e:
-            self._event("Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {e}")
-            self._later(ERROR_RESYNC_S)
-            return
-        self.sandbox_attempts += 1
-        if not self.alive():
-            return
-        st = kl.host.pod_sandbox_status(sid)
-        self.sandbox_id, self.sandbox_ip, self.sandbox_ready = sid, st.ip, True
-        self._trace("sandbox", st.ip)
-        self.request_status()
-
     def _stop_sandbox(self) -> Generator[Any, Any, None]:
-        for p in self.probes.values():
-            p.stop()
-        if self.sandbox_id and self.sandbox_ready:
-            yield self.kl.host.stop_pod_sandbox(self.sandbox_id)
-            self.sandbox_ready = False
-            for r in self.records:
-                self._refresh(r)
+        self.prober.stop_all()
+        yield from self.runtime.stop_sandbox()
 
-    # -- termination ---------------------------------------------------------------------------
     def _grace_s(self) -> float:
         meta, spec = self.pod["metadata"], self.pod["spec"]
         g = meta.get("deletionGracePeriodSeconds")
@@ -260,14 +348,14 @@ class PodWorker(PodContainers):
         self.terminating = True
         kl = self.kl
         grace = self._grace_s()
-        self._trace("terminate", f"grace={grace:g}s")
+        self.trace("terminate", f"grace={grace:g}s")
         running = [r for r in self.records if r.state == "running"]
         apps = [r for r in running if r.kind != "sidecar"]
         sidecars = [r for r in reversed(running) if r.kind == "sidecar"]
         for group in (apps, sidecars):
-            procs = [kl.clock.process(self._kill(r, grace, "")) for r in group]
+            procs: list[simpy.Event] = [kl.clock.process(self._kill(r, grace, "")) for r in group]
             if procs:
-                yield kl.clock.env.all_of(procs)
+                yield kl.clock.all_of(procs)
             if not self.alive():
                 return
         yield from self._stop_sandbox()
@@ -275,7 +363,7 @@ class PodWorker(PodContainers):
             self.pod["spec"].get("restartPolicy", "Always"), self.records, terminal=True
         )
         if not self.removed_from_api:
-            yield from self._write_status_now()
+            yield from self.status.write_now()
             try:
                 yield kl.client.delete(
                     "pods",
@@ -287,13 +375,25 @@ class PodWorker(PodContainers):
             except ApiError as e:
                 if e.code not in (404, 409):
                     raise
-        if self.sandbox_id:
-            try:
-                yield kl.host.remove_pod_sandbox(self.sandbox_id)
-            except CriError:
-                pass
+        yield from self.runtime.remove_sandbox()
         for r in self.records:
             kl.container_index.pop(r.container_id, None)
         self.done = True
         kl.forget(self)
-        self._trace("removed", "")
+        self.trace("removed", "")
+
+
+def _api_restarts(status: Any) -> dict[str, tuple[int, bool]]:
+    """Per container name: the restart count the API shows, and whether it ever ran."""
+    return {
+        cs.get("name"): (
+            cs.get("restartCount", 0),
+            bool(
+                cs.get("state", {}).get("running")
+                or cs.get("state", {}).get("terminated")
+                or cs.get("lastState")
+            ),
+        )
+        for key in ("initContainerStatuses", "containerStatuses")
+        for cs in status.get(key) or ()
+    }

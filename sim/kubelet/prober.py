@@ -9,7 +9,8 @@ results are Failure for readiness, Success for liveness and Unknown for startup.
 startup failure puts the worker on hold until the container is replaced. Every failed probe
 records a Warning `Unhealthy` event "<Type> probe failed: <output>".
 
-No process per probe: each tick is one clock callback.
+No process per probe: each tick is one clock callback. The pod's `ProberManager`
+(prober_manager.py) starts and stops these workers and is all they see of the kubelet.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.kubelet.pod_containers import PodContainers
     from sim.kubelet.pod_status import ContainerRecord
+    from sim.kubelet.prober_manager import ProberManager
 
 __all__ = ["PROBE_PURPOSES", "ContainerProbes"]
 
@@ -42,9 +43,9 @@ class ContainerProbes:
     """The probe workers of one container instance (`container_id`); `stop()` ends them."""
 
     def __init__(
-        self, worker: PodContainers, record: ContainerRecord, container_id: str, anchor_s: float
+        self, manager: ProberManager, record: ContainerRecord, container_id: str, anchor_s: float
     ):
-        self.worker = worker
+        self.manager = manager
         self.record = record
         self.container_id = container_id
         self.anchor_s = anchor_s
@@ -61,7 +62,7 @@ class ContainerProbes:
         self.active = False
 
     def _schedule(self, st: _ProbeState, first: bool = False) -> None:
-        clock = self.worker.kl.clock
+        clock = self.manager.clock
         period = float(st.spec.get("periodSeconds") or 10)
         now = clock.now
         k = (
@@ -76,31 +77,26 @@ class ContainerProbes:
         r = self.record
         if not self.active or r.container_id != self.container_id or r.state != "running":
             return
-        if not self.worker.alive():
+        if not self.manager.is_alive():
             return
         self._probe_once(st)
         self._schedule(st)
 
     def _probe_once(self, st: _ProbeState) -> None:
         r = self.record
-        kl = self.worker.kl
+        manager = self.manager
         if st.on_hold:
             return
         if st.purpose == "startup" and r.started:
             return
         if st.purpose != "startup" and not r.started:
             return
-        if int(kl.clock.now - r.started_at) < int(st.spec.get("initialDelaySeconds") or 0):
+        if int(manager.clock.now - r.started_at) < int(st.spec.get("initialDelaySeconds") or 0):
             return
-        outcome = kl.host.probe(self.container_id, st.purpose, st.spec)
+        outcome = manager.probe(self.container_id, st.purpose, st.spec)
         result = outcome.result
         if result == "failure":
-            kl.event(
-                self.worker.pod,
-                "Warning",
-                "Unhealthy",
-                f"{st.purpose.capitalize()} probe failed: {outcome.output}",
-            )
+            manager.failed(st.purpose, outcome.output)
         if result == st.last:
             st.run += 1
         else:
@@ -111,7 +107,7 @@ class ContainerProbes:
         )
         if st.run < threshold:
             return
-        self.worker.on_probe_result(r, st.purpose, result == "success")
+        manager.report(r, st.purpose, result == "success")
         if result == "failure" and st.purpose in ("liveness", "startup"):
             st.on_hold = True
             st.run = 0

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from runtime_adapters.cri import CONTAINER_EXITED, CONTAINER_RUNNING, ContainerConfig
-from runtime_adapters.simulated import BehaviorError, ImageCatalog, SimulatedHost, parse_behavior
+from runtime_adapters.simulated import (
+    BehaviorError,
+    ImageCatalog,
+    SimulatedHost,
+    parse_behavior,
+    parse_duration_s,
+)
 from sim.core import Clock, RandomStreams
+from sim.core.durations import parse_duration
 from tests.runtime_adapters.contract import Backend, RuntimeContract, sandbox_config
 
 MI = 1024 * 1024
@@ -178,6 +185,31 @@ def test_bad_behaviour_names_the_field(raw: dict, path: str) -> None:
     with pytest.raises(BehaviorError) as e:
         parse_behavior(raw, "b")
     assert e.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param("soon", "expected a duration such as 30s or 5m, got 'soon'", id="bad-string"),
+        pytest.param("", "expected a duration such as 30s or 5m", id="empty-string"),
+        pytest.param(-1, "a duration may not be negative", id="negative-number"),
+        pytest.param(True, "expected a duration such as 30s or 5m", id="bool"),
+        pytest.param([1], "expected a duration such as 30s or 5m", id="not-a-duration-type"),
+    ],
+)
+def test_bad_duration_messages(raw: object, message: str) -> None:
+    """Durations parse with sim.core.durations; the messages stay the behaviour module's."""
+    with pytest.raises(BehaviorError) as e:
+        parse_duration_s(raw, "b.runFor")
+    assert (e.value.path, e.value.message) == ("b.runFor", message)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("1h30m", 5400.0), ("500ms", 0.5), (" 10s ", 10.0), (2.5, 2.5), ("0", 0.0)],
+)
+def test_durations_parse_as_the_core_does(raw: object, seconds: float) -> None:
+    assert parse_duration_s(raw, "b") == parse_duration(raw) == seconds
 
 
 def _log_texts(b: Backend, cid: str) -> list[str]:
