@@ -26,7 +26,6 @@ import time
 sys.path.insert(0, ".")
 
 from sim.cluster import Cluster  # noqa: E402
-from sim.kubelet import install  # noqa: E402
 from sim.scenario.model import NodePool  # noqa: E402
 
 
@@ -52,7 +51,7 @@ def quiet(nodes: int, sim_seconds: float, control_plane: bool, pods_per_node: in
         kubelet=False,
         network=False,
     )
-    fleet = install(c, {"events": False})
+    fleet = c.install_kubelets({"events": False})
     t0 = time.perf_counter()
     names = fleet.add_pool(NodePool("n", nodes, {"cpu": "8", "memory": "32Gi"}))
     c.run(5)
@@ -92,7 +91,7 @@ def startup(nodes: int, pods: int) -> None:
         kubelet=False,
         network=False,
     )
-    fleet = install(c, {"events": False})
+    fleet = c.install_kubelets({"events": False})
     names = fleet.add_pool(NodePool("n", nodes, {"cpu": "64", "memory": "256Gi", "pods": "110"}))
     c.run(5)
     for n in names:  # warm-up: pre-pull the image, as the SLI excludes pulls

@@ -147,7 +147,7 @@ def with_initial_pods(
         kubelet=False,
         network=False,
     )
-    sched = install(c, None, record_events=record_events)
+    sched = install(c.runtime, None, record_events=record_events)
     for i in range(initial):
         c.api.create("pods", make(i, False))
     t = 0.0
