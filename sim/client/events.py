@@ -18,6 +18,7 @@ from sim.api.errors import ApiError
 from sim.api.frozen import FrozenDict, Owned
 from sim.client.interface import Client
 from sim.core import Clock
+from sim.core.events import is_ok, on_done, value_of
 
 SPAM_BURST = 25
 SPAM_QPS = 1.0 / 300.0
@@ -70,7 +71,6 @@ class EventRecorder:
         self._spam: _Bounded = _Bounded()  # object key -> token bucket [tokens, last_s]
         self._similar: _Bounded = _Bounded()  # aggregate key -> (messages, last seen)
         self._seen: _Bounded = _Bounded()  # full key -> (event name, namespace, count, first ts)
-        self._env = clock.env
         self._source = FrozenDict(
             {"component": component, "host": host} if host else {"component": component}
         )
@@ -86,7 +86,7 @@ class EventRecorder:
         them by source too): the spam filter's by the object (kind, namespace, name, uid), the
         aggregator's by that plus (apiVersion, type, reason), the dedup cache's by (aggregate
         key, message), or by the aggregate key alone for a combined message."""
-        now = float(self._env.now)  # self.clock.now, inline
+        now = self.clock.now
         ref = FrozenDict(object_reference(obj))  # read-only: the server stores it as it is
         kind = ref["kind"]
         name = ref["name"]
@@ -176,16 +176,17 @@ class EventRecorder:
 
     def _watch(self, request: Any) -> None:
         """Count the request's outcome when it completes; a failure is absorbed."""
-        if request.callbacks is None:  # already processed
+        if request.processed:
             self._done(request)
         else:
-            request.callbacks.append(self._done)
+            on_done(request, self._done)
 
     def _done(self, request: Any) -> None:
-        if request.ok:
+        if is_ok(request):
             self.written += 1
             return
         request.defused = True
-        if not isinstance(request.value, ApiError):
-            raise request.value
+        error = value_of(request)
+        if not isinstance(error, ApiError):
+            raise error
         self.failed += 1
