@@ -267,6 +267,11 @@ class HttpClient:
     ) -> simpy.Event:
         k = self._kind(kind)
         stream = HttpWatchStream(
-            self, k, namespace, resource_version, label_selector, field_selector
+            self.driver,
+            self.transport,
+            self._path(k, namespace),
+            resource_version,
+            label_selector,
+            field_selector,
         )
         return stream.open()

@@ -6,7 +6,8 @@ resourceVersion; when the server ends the stream (timeoutSeconds, restart, a slo
 off) the stream reconnects from the last resourceVersion it saw, so nothing is missed or
 repeated; a 410 Expired (the resourceVersion was compacted) fails `next()` so that the informer
 relists. The connection is the transport's (sim/http/transport.py); every callback is handed to
-the simulation thread through the client's SimDriver.
+the simulation thread through the client's SimDriver. The stream is handed the driver, the
+transport and the collection's path by `HttpClient.watch` (sim/http/client.py), not the client.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import simpy
 
 from sim.api.errors import ApiError, status_dict
 from sim.api.frozen import freeze
-from sim.api.kinds import Kind
 from sim.apiserver.watch import ApiWatchEvent
 from sim.apiserver.watchstream import BufferedWatchStream
-from sim.http.transport import api_error
+from sim.http.transport import Transport, api_error
 
 if TYPE_CHECKING:
-    from sim.http.client import HttpClient
+    from sim.core.driver import SimDriver
 
 RECONNECT_BACKOFF_S = (0.0, 0.2, 0.8, 2.0)  # wall seconds before the n-th retry in a row
 WATCH_TIMEOUT_S = 300  # asked of the server, as client-go's reflector asks 5-10 min
@@ -36,17 +36,17 @@ class HttpWatchStream(BufferedWatchStream):
 
     def __init__(
         self,
-        client: HttpClient,
-        kind: Kind,
-        namespace: str | None,
+        driver: SimDriver,
+        transport: Transport,
+        path: str,
         resource_version: str | None,
         label_selector: str | None,
         field_selector: str | None,
     ):
-        super().__init__(client.clock)
-        self.client = client
-        self.kind = kind
-        self.namespace = namespace
+        super().__init__(driver.clock)
+        self.driver = driver
+        self.transport = transport
+        self.path = path
         self.last_resource_version = resource_version or ""
         self.label_selector = label_selector
         self.field_selector = field_selector
@@ -56,7 +56,7 @@ class HttpWatchStream(BufferedWatchStream):
         self.reconnects = 0
 
     def open(self) -> simpy.Event:
-        self._opened = self.client.clock.event()
+        self._opened = self.driver.clock.event()
         self._connect()
         return self._opened
 
@@ -72,9 +72,9 @@ class HttpWatchStream(BufferedWatchStream):
             query["labelSelector"] = self.label_selector
         if self.field_selector:
             query["fieldSelector"] = self.field_selector
-        post = self.client.driver.post
-        self._future = self.client.transport.stream(
-            self.client._path(self.kind, self.namespace),
+        post = self.driver.post
+        self._future = self.transport.stream(
+            self.path,
             query,
             on_open=lambda status, body: post(lambda: self._on_open(status, body)),
             on_line=lambda line: post(lambda: self._on_line(line)),
@@ -129,7 +129,7 @@ class HttpWatchStream(BufferedWatchStream):
             self.close_with(ApiError(status_dict(503, "ServiceUnavailable", f"watch lost: {err}")))
             return
         self.reconnects += 1
-        self.client.clock.call_later(delay * self.client.driver.speed, self._reconnect)
+        self.driver.clock.call_later(delay * self.driver.speed, self._reconnect)
 
     def _reconnect(self) -> None:
         if not self._closed:
