@@ -4,12 +4,13 @@ its traffic policy allows, and the endpoint its rules pick.
 Models the iptables proxier's choices (pkg/proxy/iptables/proxier.go, 1.32): a random endpoint
 by `-m statistic --mode random`, i.e. uniform; `-m recent` for sessionAffinity ClientIP with
 timeoutSeconds, default 10800; a service with no endpoints at all REJECTs, which the client sees
-as a refused connection; a Local policy with no local endpoint DROPs. `Proxier` is a base of
-`ProxyTables` (proxy.py), whose node views it reads.
+as a refused connection; a Local policy with no local endpoint DROPs. `ProxyTables` (proxy.py)
+owns one `Proxier` and hands it its versioned log and `node_version`, the node views it reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from sim.network.changetracker import Endpoint, ServiceState, categorize
 
 if TYPE_CHECKING:
     from sim.core import RandomStream
-    from sim.network.proxy import VersionedMap
+    from sim.network.versioned import VersionedMap
 
 # outcomes of routing on a node (reasons the traffic module reports)
 NO_ENDPOINT = "no ready endpoint"
@@ -37,17 +38,28 @@ class Route:
 
 
 class Proxier:
-    """Route connections through a node's (possibly stale) view (see the module docstring)."""
+    """Route connections through a node's (possibly stale) view (see the module docstring):
+    `services` and `frontends` are the shared log's histories, `node_version(node)` the version
+    of it a node has programmed; `ClientIP` session affinity is remembered here."""
 
-    clock: Any
-    services: VersionedMap
-    frontends: VersionedMap
-    _stream: RandomStream
-    _affinity: dict[tuple[str, str, str, str], tuple[str, float]]
+    def __init__(
+        self,
+        clock: Any,
+        stream: RandomStream,
+        services: VersionedMap,
+        frontends: VersionedMap,
+        node_version: Callable[[str], int],
+    ):
+        self.clock = clock
+        self.services = services
+        self.frontends = frontends
+        self.node_version = node_version
+        self._stream = stream
+        self._affinity: dict[tuple[str, str, str, str], tuple[str, float]] = {}
 
-    if TYPE_CHECKING:
-
-        def node_version(self, node: str) -> int: ...
+    def affinity_entries(self) -> int:
+        """How many (node, service, port, client) affinities are remembered."""
+        return len(self._affinity)
 
     def route(
         self,

@@ -22,7 +22,9 @@ Informers feed the log (kube-proxy watches Services and EndpointSlices); changes
 become one version, as kube-proxy's minSyncPeriod batches them.
 
 The tables themselves (`ServiceState`, `compile_service`, `categorize`) are changetracker.py;
-routing a connection through a node's view (`route`, `Route`) is proxier.py.
+the log's storage (`VersionedMap`) is versioned.py; routing a connection through a node's view
+(`route`, `Route`) is proxier.py's `Proxier`, a collaborator `ProxyTables` owns and hands the
+log and its `node_version`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from sim.network.changetracker import (
 )
 from sim.network.proxier import NO_ENDPOINT, NO_LOCAL_ENDPOINT, NO_SERVICE, Proxier, Route
 from sim.network.topology import CONTROL_PLANE, Topology
+from sim.network.versioned import VersionedMap
 
 __all__ = [
     "DEFAULT_AFFINITY_S",
@@ -67,56 +70,9 @@ DEFAULT_SYNC_DELAY_S = 1.0  # kube-proxy iptables minSyncPeriod default
 DEFAULT_SYNC_JITTER = 0.5
 
 
-class VersionedMap:
-    """key -> [(version, value)] histories; read any retained version by binary search."""
-
-    def __init__(self) -> None:
-        self._h: dict[Any, list[tuple[int, Any]]] = {}
-
-    def put(self, key: Any, version: int, value: Any) -> bool:
-        h = self._h.setdefault(key, [])
-        if h and h[-1][1] == value:
-            return False
-        if h and h[-1][0] == version:
-            h[-1] = (version, value)
-        else:
-            h.append((version, value))
-        return True
-
-    def get(self, key: Any, version: int) -> Any:
-        h = self._h.get(key)
-        if not h:
-            return None
-        i = bisect_right(h, version, key=lambda e: e[0]) - 1
-        return h[i][1] if i >= 0 else None
-
-    def latest(self, key: Any) -> Any:
-        h = self._h.get(key)
-        return h[-1][1] if h else None
-
-    def keys(self) -> list[Any]:
-        return sorted(self._h)
-
-    def compact(self, floor: int) -> int:
-        """Drop versions older than the one in force at `floor`; returns entries dropped."""
-        dropped = 0
-        for key in list(self._h):
-            h = self._h[key]
-            i = bisect_right(h, floor, key=lambda e: e[0]) - 1
-            if i > 0:
-                del h[:i]
-                dropped += i
-            if len(h) == 1 and h[0][1] is None and h[0][0] <= floor:
-                del self._h[key]
-                dropped += 1
-        return dropped
-
-    def entries(self) -> int:
-        return sum(len(h) for h in self._h.values())
-
-
-class ProxyTables(Proxier):
-    """The shared versioned log and every node's view of it (module docstring)."""
+class ProxyTables:
+    """The shared versioned log and every node's view of it (module docstring); connections are
+    routed through a node's view by the `Proxier` it owns (`route` is the proxier's)."""
 
     def __init__(
         self,
@@ -136,7 +92,6 @@ class ProxyTables(Proxier):
         self.sync_delay_s = sync_delay_s
         self.sync_jitter = sync_jitter
         self.version = 0
-        self._stream = stream
         self._times: list[float] = []  # commit time of version (_base + i + 1)
         self._base = 0
         self.services = VersionedMap()  # service key -> ServiceState | None
@@ -144,11 +99,12 @@ class ProxyTables(Proxier):
         self._frozen: dict[str, int] = {}
         self._resume: dict[str, tuple[float, int]] = {}
         self._delays: dict[str, float] = {}
-        self._affinity: dict[tuple[str, str, str, str], tuple[str, float]] = {}
         self._dirty: set[str] = set()
         self._flush_scheduled = False
         self._since_compact = 0
         self._source: Any = None
+        self.proxier = Proxier(clock, stream, self.services, self.frontends, self.node_version)
+        self.route = self.proxier.route  # bound once: traffic routes every connection
         topology.add_listener(self._topology_changed)
 
     # -- feeding the log ---------------------------------------------------------------------
@@ -310,7 +266,7 @@ class ProxyTables(Proxier):
             "service_entries": self.services.entries(),
             "frontend_entries": self.frontends.entries(),
             "frozen_nodes": len(self._frozen),
-            "affinity_entries": len(self._affinity),
+            "affinity_entries": self.proxier.affinity_entries(),
         }
 
 
