@@ -11,8 +11,10 @@ desired-replicas and max-replicas; hash collisions bump status.collisionCount. O
 beyond revisionHistoryLimit with no replicas are deleted (`cleanupDeployment`). Events:
 ScalingReplicaSet ("Scaled up replica set X from A to B"), SelectingAll, ReplicaSetCreateError.
 
-The steps of sync.go it calls (new ReplicaSet, scaling, cleanup, status) are
-sim/controllers/deployment_sync.py.
+The controller owns its informers, queue and event handlers; the steps of sync.go it calls (new
+ReplicaSet, scaling, cleanup, status) are functions in sim/controllers/deployment_sync.py and the
+strategies are sim/controllers/deployment_rollout.py, both over the `DeploymentContext` (client,
+clock, recorder, ReplicaSet lister, queue, trace) built here once.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 from sim.api.frozen import thaw
 from sim.api.labels import SelectorError, selector_from_label_selector
 from sim.controllers import deployment_rollout as rollout
+from sim.controllers import deployment_sync as dsync
 from sim.controllers import deployment_util as du
-from sim.controllers.deployment_sync import DeploymentSync
+from sim.controllers.base import Controller
+from sim.controllers.deployment_sync import DeploymentContext
 from sim.controllers.util import (
     CONTROLLER_INDEX,
     claim,
@@ -39,7 +43,7 @@ if TYPE_CHECKING:
     from sim.client.runtime import Runtime
 
 
-class DeploymentController(DeploymentSync):
+class DeploymentController(Controller):
     name = "deployment-controller"
     resource = "deployments.apps"
 
@@ -53,6 +57,14 @@ class DeploymentController(DeploymentSync):
         self.d_informer.add_event_handler(self.enqueue, lambda o, n: self.enqueue(n), self.enqueue)
         self.rs_informer.add_event_handler(self._add_rs, self._update_rs, self._delete_rs)
         self.pod_informer.add_event_handler(on_delete=self._delete_pod)
+        self.ctx = DeploymentContext(
+            self.clock,
+            self.client,
+            self.recorder,
+            self.rs_informer.indexer,
+            self.queue,
+            self.record,
+        )
 
     # -- event handlers ----------------------------------------------------------------------
     def _resolve(self, namespace: str, ref: Any) -> Any:
@@ -156,20 +168,20 @@ class DeploymentController(DeploymentSync):
         )
         rss = sorted(rss, key=du.by_creation)
         if is_being_deleted(d):
-            new_rs, old_rss = yield from self.get_all_rss(d, rss, False)
-            yield from self.sync_status(d, old_rss + [new_rs], new_rs)
+            new_rs, old_rss = yield from dsync.get_all_rss(self.ctx, d, rss, False)
+            yield from dsync.sync_status(self.ctx, d, old_rss + [new_rs], new_rs)
             return
-        yield from rollout.check_paused_conditions(self, d)
+        yield from rollout.check_paused_conditions(self.ctx, d)
         if d["spec"].get("paused"):
-            yield from self.sync_scale(d, rss)
+            yield from dsync.sync_scale(self.ctx, d, rss)
             return
-        if (yield from self.is_scaling_event(d, rss)):
-            yield from self.sync_scale(d, rss)
+        if (yield from dsync.is_scaling_event(self.ctx, d, rss)):
+            yield from dsync.sync_scale(self.ctx, d, rss)
             return
         if (d["spec"].get("strategy") or {}).get("type") == "Recreate":
-            yield from rollout.rollout_recreate(self, d, rss, self.pod_map(rss))
+            yield from rollout.rollout_recreate(self.ctx, d, rss, self.pod_map(rss))
         else:
-            yield from rollout.rollout_rolling(self, d, rss)
+            yield from rollout.rollout_rolling(self.ctx, d, rss)
 
     def pod_map(self, rss: list[Any]) -> dict[str, list[Any]]:
         """getPodMapForDeployment: the pods of each ReplicaSet, by the ReplicaSet's uid."""

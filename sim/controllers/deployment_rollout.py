@@ -3,7 +3,8 @@
 Models pkg/controller/deployment/rolling.go (rolloutRolling, reconcileNewReplicaSet,
 reconcileOldReplicaSets, cleanupUnhealthyReplicas, scaleDownOldReplicaSetsForRollingUpdate),
 recreate.go (rolloutRecreate, oldPodsRunning), progress.go (syncRolloutStatus,
-requeueStuckDeployment) and sync.go (calculateStatus, checkPausedConditions) of 1.32.
+requeueStuckDeployment) and sync.go's checkPausedConditions of 1.32, as functions over the
+controller's `DeploymentContext`; the sync.go steps they call are deployment_sync.py.
 
 Invariants a rolling update keeps, given ReplicaSet statuses: the sum of the ReplicaSets'
 spec.replicas never exceeds replicas + maxSurge, and old ReplicaSets are scaled down only while
@@ -13,21 +14,18 @@ the available pods stay at least replicas - maxUnavailable.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sim.api.frozen import thaw
 from sim.client.informer import meta_namespace_key
+from sim.controllers import deployment_sync as dsync
 from sim.controllers import deployment_util as du
 from sim.controllers.base import SyncError
-
-if TYPE_CHECKING:
-    from sim.controllers.deployment import DeploymentController
-    from sim.controllers.deployment_sync import DeploymentSync
+from sim.controllers.deployment_sync import DeploymentContext
 
 Gen = Generator[Any, Any, Any]
 
 
-def check_paused_conditions(ctl: DeploymentController, d: dict[str, Any]) -> Gen:
+def check_paused_conditions(ctx: DeploymentContext, d: dict[str, Any]) -> Gen:
     if not du.has_progress_deadline(d):
         return
     status = d.setdefault("status", {})
@@ -35,7 +33,7 @@ def check_paused_conditions(ctl: DeploymentController, d: dict[str, Any]) -> Gen
     if cond is not None and cond.get("reason") == du.TIMED_OUT:
         return
     paused_cond = cond is not None and cond.get("reason") == du.PAUSED
-    now = ctl.clock.timestamp()
+    now = ctx.clock.timestamp()
     if d["spec"].get("paused") and not paused_cond:
         du.set_condition(
             status,
@@ -48,40 +46,40 @@ def check_paused_conditions(ctl: DeploymentController, d: dict[str, Any]) -> Gen
         )
     else:
         return
-    ctl.record("paused" if d["spec"].get("paused") else "resumed", meta_namespace_key(d))
-    yield from ctl.write_status(d)
+    ctx.record("paused" if d["spec"].get("paused") else "resumed", meta_namespace_key(d))
+    yield from dsync.write_status(ctx, d)
 
 
 # -- RollingUpdate ------------------------------------------------------------------------------
-def rollout_rolling(ctl: DeploymentController, d: dict[str, Any], rss: list[Any]) -> Gen:
-    new_rs, old = yield from ctl.get_all_rss(d, rss, True)
+def rollout_rolling(ctx: DeploymentContext, d: dict[str, Any], rss: list[Any]) -> Gen:
+    new_rs, old = yield from dsync.get_all_rss(ctx, d, rss, True)
     all_rss = old + [new_rs]
-    scaled, new_rs = yield from reconcile_new(ctl, d, all_rss, new_rs)
+    scaled, new_rs = yield from reconcile_new(ctx, d, all_rss, new_rs)
     if scaled:
-        yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
         return
-    scaled, old = yield from reconcile_old(ctl, d, old, new_rs)
+    scaled, old = yield from reconcile_old(ctx, d, old, new_rs)
     if scaled:
-        yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
         return
     if du.deployment_complete(d, d.get("status") or {}):
-        yield from ctl.cleanup(d, old)
-    yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from dsync.cleanup(ctx, d, old)
+    yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
 
 
 def reconcile_new(
-    ctl: DeploymentController, d: dict[str, Any], all_rss: list[Any], new_rs: Any
+    ctx: DeploymentContext, d: dict[str, Any], all_rss: list[Any], new_rs: Any
 ) -> Gen:
     want = du.replicas(d)
     if du.replicas(new_rs) == want:
         return False, new_rs
     if du.replicas(new_rs) > want:
-        return (yield from ctl.scale_rs(new_rs, want, d))
+        return (yield from dsync.scale_rs(ctx, new_rs, want, d))
     count = du.new_rs_new_replicas(d, all_rss, new_rs)
-    return (yield from ctl.scale_rs(new_rs, count, d))
+    return (yield from dsync.scale_rs(ctx, new_rs, count, d))
 
 
-def reconcile_old(ctl: DeploymentController, d: dict[str, Any], old: list[Any], new_rs: Any) -> Gen:
+def reconcile_old(ctx: DeploymentContext, d: dict[str, Any], old: list[Any], new_rs: Any) -> Gen:
     old_pods = du.spec_sum(old)
     if old_pods == 0:
         return False, old
@@ -91,13 +89,13 @@ def reconcile_old(ctl: DeploymentController, d: dict[str, Any], old: list[Any], 
     max_scaled_down = all_pods - min_available - new_unavailable
     if max_scaled_down <= 0:
         return False, old
-    old, cleaned = yield from cleanup_unhealthy(ctl, d, old, max_scaled_down)
-    old, scaled_down = yield from scale_down_old_for_rolling(ctl, d, old + [new_rs], old)
+    old, cleaned = yield from cleanup_unhealthy(ctx, d, old, max_scaled_down)
+    old, scaled_down = yield from scale_down_old_for_rolling(ctx, d, old + [new_rs], old)
     return cleaned + scaled_down > 0, old
 
 
 def cleanup_unhealthy(
-    ctl: DeploymentController, d: dict[str, Any], old: list[Any], max_cleanup: int
+    ctx: DeploymentContext, d: dict[str, Any], old: list[Any], max_cleanup: int
 ) -> Gen:
     """Scale down old ReplicaSets' unavailable replicas first, oldest first."""
     out: list[Any] = []
@@ -113,14 +111,14 @@ def cleanup_unhealthy(
                 f"when cleaning up unhealthy replicas, got invalid request to scale down "
                 f"{rs['metadata']['name']} {du.replicas(rs)} -> {du.replicas(rs) - count}"
             )
-        _, rs = yield from ctl.scale_rs(rs, du.replicas(rs) - count, d)
+        _, rs = yield from dsync.scale_rs(ctx, rs, du.replicas(rs) - count, d)
         total += count
         out.append(rs)
     return out, total
 
 
 def scale_down_old_for_rolling(
-    ctl: DeploymentController, d: dict[str, Any], all_rss: list[Any], old: list[Any]
+    ctx: DeploymentContext, d: dict[str, Any], all_rss: list[Any], old: list[Any]
 ) -> Gen:
     min_available = du.replicas(d) - du.max_unavailable(d)
     available = du.status_sum(all_rss, "availableReplicas")
@@ -134,86 +132,37 @@ def scale_down_old_for_rolling(
             out.append(rs)
             continue
         count = min(du.replicas(rs), to_scale - total)
-        _, rs = yield from ctl.scale_rs(rs, du.replicas(rs) - count, d)
+        _, rs = yield from dsync.scale_rs(ctx, rs, du.replicas(rs) - count, d)
         total += count
         out.append(rs)
     return out, total
 
 
-def scale(ctl: DeploymentSync, d: dict[str, Any], new_rs: Any, old: list[Any]) -> Gen:
-    """sync.go scale: a lone active ReplicaSet takes every replica; a saturated new one empties
-    the old ones; otherwise (RollingUpdate) the difference is spread in proportion to each
-    ReplicaSet's max-replicas annotation, larger first (newer first when scaling up, older first
-    when scaling down), leftovers to the first."""
-    target = du.find_active_or_latest(new_rs, old)
-    updated: dict[str, Any] = {}
-    if target is not None:
-        if du.replicas(target) != du.replicas(d):
-            _, rs = yield from ctl.scale_rs(target, du.replicas(d), d)
-            updated[rs["metadata"]["uid"]] = rs
-    elif du.is_saturated(d, new_rs):
-        for rs in du.active(old):
-            _, out = yield from ctl.scale_rs(rs, 0, d)
-            updated[out["metadata"]["uid"]] = out
-    elif du.is_rolling(d):
-        all_rss = du.active(old + [new_rs])
-        allowed = du.replicas(d) + du.max_surge(d) if du.replicas(d) > 0 else 0
-        to_add = allowed - du.spec_sum(all_rss)
-        op = ""
-        if to_add != 0:
-            # ReplicaSetsBySizeNewer (up) / BySizeOlder (down): larger first, then by age
-            all_rss.sort(key=du.by_creation, reverse=to_add > 0)
-            all_rss.sort(key=du.replicas, reverse=True)
-            op = "up" if to_add > 0 else "down"
-        added = 0
-        sizes: list[int] = []
-        for rs in all_rss:
-            if to_add != 0:
-                p = du.get_proportion(rs, d, to_add, added)
-                sizes.append(du.replicas(rs) + p)
-                added += p
-            else:
-                sizes.append(du.replicas(rs))
-        if all_rss and to_add != 0:
-            sizes[0] = max(0, sizes[0] + to_add - added)
-        ctl.record(
-            "proportional-scale",
-            meta_namespace_key(d),
-            f"{op} by {to_add}: "
-            + ",".join(f"{r['metadata']['name']}={s}" for r, s in zip(all_rss, sizes, strict=True)),
-        )
-        for rs, size in zip(all_rss, sizes, strict=True):
-            _, out = yield from ctl.scale_rs(rs, size, d, op)
-            updated[out["metadata"]["uid"]] = out
-    new_rs = updated.get(new_rs["metadata"]["uid"], new_rs) if new_rs is not None else None
-    return new_rs, [updated.get(rs["metadata"]["uid"], rs) for rs in old]
-
-
 # -- Recreate -----------------------------------------------------------------------------------
 def rollout_recreate(
-    ctl: DeploymentController, d: dict[str, Any], rss: list[Any], pod_map: dict[str, list[Any]]
+    ctx: DeploymentContext, d: dict[str, Any], rss: list[Any], pod_map: dict[str, list[Any]]
 ) -> Gen:
-    new_rs, old = yield from ctl.get_all_rss(d, rss, False)
+    new_rs, old = yield from dsync.get_all_rss(ctx, d, rss, False)
     scaled = False
     out = []
     for rs in old:
         if du.replicas(rs) > 0:
-            s, rs = yield from ctl.scale_rs(rs, 0, d)
+            s, rs = yield from dsync.scale_rs(ctx, rs, 0, d)
             scaled = scaled or s
         out.append(rs)
     old = out
     if scaled:
-        yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
         return
     if old_pods_running(new_rs, old, pod_map):
-        yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
         return
     if new_rs is None:
-        new_rs, old = yield from ctl.get_all_rss(d, rss, True)
-    _, new_rs = yield from ctl.scale_rs(new_rs, du.replicas(d), d)
+        new_rs, old = yield from dsync.get_all_rss(ctx, d, rss, True)
+    _, new_rs = yield from dsync.scale_rs(ctx, new_rs, du.replicas(d), d)
     if du.deployment_complete(d, d.get("status") or {}):
-        yield from ctl.cleanup(d, old)
-    yield from sync_rollout_status(ctl, d, old + [new_rs], new_rs)
+        yield from dsync.cleanup(ctx, d, old)
+    yield from sync_rollout_status(ctx, d, old + [new_rs], new_rs)
 
 
 def old_pods_running(new_rs: Any, old: list[Any], pod_map: dict[str, list[Any]]) -> bool:
@@ -230,50 +179,13 @@ def old_pods_running(new_rs: Any, old: list[Any], pod_map: dict[str, list[Any]])
 
 
 # -- status and progress ------------------------------------------------------------------------
-def calculate_status(
-    ctl: DeploymentSync, d: dict[str, Any], all_rss: list[Any], new_rs: Any
-) -> dict[str, Any]:
-    rss = [rs for rs in all_rss if rs is not None]
-    available = du.status_sum(rss, "availableReplicas")
-    old = d.get("status") or {}
-    status: dict[str, Any] = {"observedGeneration": d["metadata"]["generation"]}
-    for field, value in (
-        ("replicas", du.status_sum(rss, "replicas")),
-        ("updatedReplicas", du.status_sum([new_rs], "replicas")),
-        ("readyReplicas", du.status_sum(rss, "readyReplicas")),
-        ("availableReplicas", available),
-        ("unavailableReplicas", max(0, du.spec_sum(rss) - available)),
-    ):
-        if value:
-            status[field] = value
-    if old.get("collisionCount") is not None:
-        status["collisionCount"] = old["collisionCount"]
-    if old.get("conditions"):
-        status["conditions"] = thaw(old["conditions"])
-    now = ctl.clock.timestamp()
-    if available >= du.replicas(d) - du.max_unavailable(d):
-        cond = du.new_condition(
-            "Available", "True", du.MIN_AVAILABLE, "Deployment has minimum availability.", now
-        )
-    else:
-        cond = du.new_condition(
-            "Available",
-            "False",
-            du.MIN_UNAVAILABLE,
-            "Deployment does not have minimum availability.",
-            now,
-        )
-    du.set_condition(status, cond)
-    return status
-
-
 def sync_rollout_status(
-    ctl: DeploymentController, d: dict[str, Any], all_rss: list[Any], new_rs: Any
+    ctx: DeploymentContext, d: dict[str, Any], all_rss: list[Any], new_rs: Any
 ) -> Gen:
     """syncRolloutStatus: the Progressing condition (complete, progressing, timed out), the
     ReplicaFailure condition from the ReplicaSets, then requeue a stuck rollout at its deadline."""
-    status = calculate_status(ctl, d, all_rss, new_rs)
-    now = ctl.clock.timestamp()
+    status = dsync.calculate_status(ctx, d, all_rss, new_rs)
+    now = ctx.clock.timestamp()
     if not du.has_progress_deadline(d):
         du.remove_condition(status, "Progressing")
     cur = du.get_condition(d.get("status") or {}, "Progressing")
@@ -309,14 +221,14 @@ def sync_rollout_status(
                     cond["lastTransitionTime"] = cur.get("lastTransitionTime")
                 du.remove_condition(status, "Progressing")
             du.set_condition(status, cond)
-        elif timed_out(ctl, d, status):
+        elif timed_out(ctx, d, status):
             du.set_condition(
                 status,
                 du.new_condition(
                     "Progressing", "False", du.TIMED_OUT, f"{what} has timed out progressing.", now
                 ),
             )
-            ctl.record("progress-deadline-exceeded", key, what)
+            ctx.record("progress-deadline-exceeded", key, what)
     failure = None
     for rs in ([new_rs] if new_rs is not None else []) + [
         r for r in all_rss if r is not None and r is not new_rs
@@ -337,13 +249,13 @@ def sync_rollout_status(
     else:
         du.remove_condition(status, "ReplicaFailure")
     if status == (d.get("status") or {}):
-        requeue_stuck(ctl, d, status)
+        requeue_stuck(ctx, d, status)
         return
     d["status"] = status
-    yield from ctl.write_status(d)
+    yield from dsync.write_status(ctx, d)
 
 
-def timed_out(ctl: DeploymentController, d: dict[str, Any], status: dict[str, Any]) -> bool:
+def timed_out(ctx: DeploymentContext, d: dict[str, Any], status: dict[str, Any]) -> bool:
     """DeploymentTimedOut: the Progressing condition was last updated more than
     progressDeadlineSeconds ago."""
     if not du.has_progress_deadline(d):
@@ -353,22 +265,22 @@ def timed_out(ctl: DeploymentController, d: dict[str, Any], status: dict[str, An
         return False
     if cond.get("reason") == du.TIMED_OUT:
         return True
-    since = ctl.clock.seconds_of(cond["lastUpdateTime"])
-    return since + int(d["spec"]["progressDeadlineSeconds"]) < ctl.clock.now
+    since = ctx.clock.seconds_of(cond["lastUpdateTime"])
+    return since + int(d["spec"]["progressDeadlineSeconds"]) < ctx.clock.now
 
 
-def requeue_stuck(ctl: DeploymentController, d: dict[str, Any], status: dict[str, Any]) -> None:
+def requeue_stuck(ctx: DeploymentContext, d: dict[str, Any], status: dict[str, Any]) -> None:
     cur = du.get_condition(d.get("status") or {}, "Progressing")
     if not du.has_progress_deadline(d) or cur is None:
         return
     if du.deployment_complete(d, status) or cur.get("reason") == du.TIMED_OUT:
         return
     after = (
-        ctl.clock.seconds_of(cur["lastUpdateTime"])
+        ctx.clock.seconds_of(cur["lastUpdateTime"])
         + int(d["spec"]["progressDeadlineSeconds"])
-        - ctl.clock.now
+        - ctx.clock.now
     )
     if after < 1.0:
-        ctl.queue.add_rate_limited(meta_namespace_key(d))
+        ctx.queue.add_rate_limited(meta_namespace_key(d))
     else:
-        ctl.queue.add_after(meta_namespace_key(d), after + 1.0)
+        ctx.queue.add_after(meta_namespace_key(d), after + 1.0)
