@@ -6,19 +6,26 @@ monitor pass, for the NoExecute taint `node.kubernetes.io/not-ready` (Ready Fals
 `unreachable` (Unknown); `doNoExecuteTaintingPass` applies them per zone through a token bucket
 (nodeEvictionRate 0.1/s, burst 1) every nodeEvictionPeriod (100 ms) while work is queued, and a
 Ready node loses both. `handleDisruption` computes zone states (Normal, PartialDisruption,
-FullDisruption) and their eviction rates. `NodeLifecycleController` (sim/controllers/
-nodelifecycle.py) is built on this class and supplies the node informer, the configuration and
-the per-zone node counts.
+FullDisruption) and their eviction rates.
+
+Upstream keeps this as state of the controller (`zoneNoExecuteTainter`, one RateLimitedTimedQueue
+per zone, and `zoneStates`); here it is `NoExecuteTainter`, a collaborator that
+`NodeLifecycleController` (sim/controllers/nodelifecycle.py) owns and hands its client, clock,
+node lister, configuration and trace; the controller supplies the per-zone node counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
+
+import simpy
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
-from sim.controllers.base import Controller
+from sim.client.informer import Indexer
+from sim.client.interface import Client
+from sim.core import Clock
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -52,24 +59,51 @@ def zone_of(node: Any) -> str:
     return (node["metadata"].get("labels") or {}).get(ZONE_LABEL, "")
 
 
-class NoExecuteTainting(Controller):
-    """processTaintBaseEviction, doNoExecuteTaintingPass and handleDisruption."""
+def write_taints(
+    client: Client, record: Callable[..., None], node: Any, taints: list[Any], why: str
+) -> Generator[Any, Any, None]:
+    """Update the node with these taints (none: the field goes) and trace why."""
+    new = thaw(node)
+    new["spec"]["taints"] = taints
+    if not taints:
+        del new["spec"]["taints"]
+    yield client.update("nodes", new)
+    record("taint", node["metadata"]["name"], why)
 
-    cfg: Any
-    node_informer: Any
-    zone_states: dict[str, str]
-    buckets: dict[str, _Bucket]
-    taint_queue: dict[str, dict[str, None]]  # zone -> node names, in order
-    _tainter_wake: Any
-    _zone_counts: dict[str, list[int]]  # zone -> [nodes, ready]
 
-    def _write_taints(self, node: Any, taints: list[Any], why: str) -> Generator[Any, Any, None]:
-        new = thaw(node)
-        new["spec"]["taints"] = taints
-        if not taints:
-            del new["spec"]["taints"]
-        yield self.client.update("nodes", new)
-        self.record("taint", node["metadata"]["name"], why)
+class NoExecuteTainter:
+    """processTaintBaseEviction, doNoExecuteTaintingPass and handleDisruption (module docstring).
+
+    `record(verb, key, detail)` is the controller's trace line; `enqueue(node)` retries a node
+    whose taint write conflicted through the controller's queue."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        client: Client,
+        cfg: Any,
+        nodes: Indexer,
+        record: Callable[..., None],
+        enqueue: Callable[[Any], None],
+    ):
+        self.clock = clock
+        self.client = client
+        self.cfg = cfg
+        self.nodes = nodes
+        self.record = record
+        self.enqueue = enqueue
+        self.zone_states: dict[str, str] = {}
+        self.buckets: dict[str, _Bucket] = {}
+        self.taint_queue: dict[str, dict[str, None]] = {}  # zone -> node names, in order
+        self._wake: simpy.Event | None = None
+
+    def is_queued(self, name: str) -> bool:
+        return any(name in q for q in self.taint_queue.values())
+
+    def forget(self, name: str) -> None:
+        """The node is gone: drop it from every zone's queue."""
+        for q in self.taint_queue.values():
+            q.pop(name, None)
 
     # -- NoExecute taints (processTaintBaseEviction, doNoExecuteTaintingPass) -------------------
     def process_taint_based_eviction(self, node: Any, observed: Any) -> None:
@@ -90,20 +124,21 @@ class NoExecuteTainting(Controller):
             self.clock.process(self._set_no_execute(name, want))  # swap at once
             return
         self.taint_queue.setdefault(zone, {})[name] = None
-        if self._tainter_wake is not None and not self._tainter_wake.triggered:
-            self._tainter_wake.succeed()
+        if self._wake is not None and not self._wake.triggered:
+            self._wake.succeed()
 
-    def _tainter_loop(self) -> Generator[Any, Any, None]:
+    def run(self) -> Generator[Any, Any, None]:
+        """doNoExecuteTaintingPass every nodeEvictionPeriod while nodes wait; idle otherwise."""
         while True:
             if not any(self.taint_queue.values()):
-                self._tainter_wake = self.clock.event()
-                yield self._tainter_wake
+                self._wake = self.clock.event()
+                yield self._wake
             for zone in sorted(self.taint_queue):
                 q = self.taint_queue[zone]
                 bucket = self._bucket(zone)
                 while q:
                     name = next(iter(q))
-                    node = self.node_informer.indexer.get(name)
+                    node = self.nodes.get(name)
                     status = (
                         (ready_condition(node) or {}).get("status") if node is not None else None
                     )
@@ -125,7 +160,7 @@ class NoExecuteTainting(Controller):
         return b
 
     def _set_no_execute(self, name: str, key: str | None) -> Generator[Any, Any, None]:
-        node = self.node_informer.indexer.get(name)
+        node = self.nodes.get(name)
         if node is None:
             return
         taints = [
@@ -136,7 +171,9 @@ class NoExecuteTainting(Controller):
         if key is not None:
             taints.append({"key": key, "effect": "NoExecute", "timeAdded": self.clock.timestamp()})
         try:
-            yield from self._write_taints(node, taints, f"NoExecute {key or 'removed'}")
+            yield from write_taints(
+                self.client, self.record, node, taints, f"NoExecute {key or 'removed'}"
+            )
         except ApiError as e:
             if e.code == 409:
                 self.enqueue(node)
@@ -144,17 +181,18 @@ class NoExecuteTainting(Controller):
                 raise
 
     # -- zones (handleDisruption) ---------------------------------------------------------------
-    def handle_disruption(self) -> None:
+    def handle_disruption(self, zone_counts: dict[str, list[int]]) -> None:
+        """Zone states from `zone_counts` (zone -> [nodes, ready]) and their eviction rates."""
         new_states = {
             z: self.compute_zone_state(ready, total)
-            for z, (total, ready) in sorted(self._zone_counts.items())
+            for z, (total, ready) in sorted(zone_counts.items())
         }
         all_full_new = bool(new_states) and all(s == "FullDisruption" for s in new_states.values())
         all_full_old = bool(self.zone_states) and all(
             s == "FullDisruption" for s in self.zone_states.values()
         )
         if all_full_new and not all_full_old:
-            nodes = sorted(self.node_informer.indexer.list(), key=lambda n: n["metadata"]["name"])
+            nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
             for node in nodes:
                 self.process_taint_based_eviction(node, {"status": "True"})
             for z in new_states:
@@ -163,7 +201,7 @@ class NoExecuteTainting(Controller):
         elif not all_full_new:
             for z, state in new_states.items():
                 if all_full_old or self.zone_states.get(z) != state:
-                    self._bucket(z).qps = self.zone_rate(state, self._zone_counts[z][0])
+                    self._bucket(z).qps = self.zone_rate(state, zone_counts[z][0])
                     self.record("zone-state", z or "<none>", f"{state} rate={self._bucket(z).qps}")
         self.zone_states = new_states
 

@@ -15,7 +15,9 @@ queued; a Ready node loses both. Zones are Normal, PartialDisruption (more than 
 unhealthyZoneThreshold 55 % not ready: secondaryNodeEvictionRate 0.01/s above
 largeClusterSizeThreshold 50 nodes, else 0) or FullDisruption (none ready: the normal rate, but
 when every zone is fully disrupted all NoExecute taints are lifted and tainting stops).
-NoSchedule taints follow the conditions on every node change (doNoScheduleTaintingPass).
+NoSchedule taints follow the conditions on every node change (doNoScheduleTaintingPass). The
+NoExecute tainting and the zone states are a collaborator the controller owns, as upstream's
+zoneNoExecuteTainter and zoneStates: `NoExecuteTainter` (sim/controllers/nodeeviction.py).
 
 A pass visits only the nodes whose outcome could differ from "healthy, nothing to do": nodes that
 changed since the last pass (informer events), nodes that are not Ready or carry a NoExecute
@@ -39,11 +41,13 @@ from typing import TYPE_CHECKING, Any
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
 from sim.client.informer import index_by_node_name
+from sim.controllers.base import Controller
 from sim.controllers.nodeeviction import (
     NOT_READY,
     UNREACHABLE,
-    NoExecuteTainting,
+    NoExecuteTainter,
     ready_condition,
+    write_taints,
     zone_of,
 )
 from sim.controllers.util import pod_condition
@@ -73,7 +77,7 @@ class NodeHealth:
     visited_s: float = -1e18  # the last pass that looked at this node
 
 
-class NodeLifecycleController(NoExecuteTainting):
+class NodeLifecycleController(Controller):
     name = "node-lifecycle-controller"
     resource = "nodes"
 
@@ -85,16 +89,17 @@ class NodeLifecycleController(NoExecuteTainting):
         self.pod_informer = self.informer("pods", indexers={"nodeName": index_by_node_name})
         self.node_informer.add_event_handler(self._added, self._updated, self._deleted)
         self.health: dict[str, NodeHealth] = {}
-        self.zone_states = {}
-        self.buckets = {}
-        self.taint_queue = {}
-        self._tainter_wake = None
+        # zoneNoExecuteTainter and zoneStates: the rate-limited NoExecute tainting per zone
+        self.tainter = NoExecuteTainter(
+            self.clock, self.client, cfg, self.node_informer.indexer, self.record, self.enqueue
+        )
+        self._process_taint_based_eviction = self.tainter.process_taint_based_eviction
         self._renewer: LeaseRenewer | None = getattr(self.client, "renewer", None)
         self._passes: deque[float] = deque(maxlen=PASS_HISTORY)
         self._dirty: dict[str, None] = {}  # nodes to visit at the next pass
         self._attention: dict[str, None] = {}  # nodes visited every pass
         self._state: dict[str, tuple[str, bool]] = {}  # node -> (zone, Ready True)
-        self._zone_counts = {}
+        self._zone_counts: dict[str, list[int]] = {}  # zone -> [nodes, ready]
         if self._renewer is not None:
             self._renewer.add_listener(self._renewal_changed)
 
@@ -116,13 +121,12 @@ class NodeLifecycleController(NoExecuteTainting):
         self._dirty.pop(name, None)
         self._attention.pop(name, None)
         self._set_state(name, None)
-        for q in self.taint_queue.values():
-            q.pop(name, None)
+        self.tainter.forget(name)
 
     def start(self) -> None:
         super().start()
         self.clock.process(self._monitor_loop())
-        self.clock.process(self._tainter_loop())
+        self.clock.process(self.tainter.run())
 
     # -- NoSchedule taints (doNoScheduleTaintingPass), one node per key --------------------------
     def sync(self, key: str) -> Generator[Any, Any, None]:
@@ -153,7 +157,9 @@ class NodeLifecycleController(NoExecuteTainting):
                 new_taints.append(
                     {"key": k, "effect": "NoSchedule", "timeAdded": self.clock.timestamp()}
                 )
-        yield from self._write_taints(node, new_taints, f"NoSchedule {sorted(want)}")
+        yield from write_taints(
+            self.client, self.record, node, new_taints, f"NoSchedule {sorted(want)}"
+        )
 
     # -- health (monitorNodeHealth) ------------------------------------------------------------
     def _monitor_loop(self) -> Generator[Any, Any, None]:
@@ -178,7 +184,7 @@ class NodeLifecycleController(NoExecuteTainting):
             ready = current is not None and current.get("status") == "True"
             self._set_state(name, zone_of(node), ready)
             if current is not None:
-                self.process_taint_based_eviction(node, observed)
+                self._process_taint_based_eviction(node, observed)
                 if current.get("status") != "True" and observed.get("status") == "True":
                     self.recorder.event(
                         node, "Normal", "NodeNotReady", f"Node {name} status is now: NodeNotReady"
@@ -189,7 +195,7 @@ class NodeLifecycleController(NoExecuteTainting):
                 self._attention.pop(name, None)
             else:
                 self._attention[name] = None
-        self.handle_disruption()
+        self.tainter.handle_disruption(self._zone_counts)
 
     def _to_visit(self) -> list[str]:
         """The nodes this pass must look at, by name (see the module docstring)."""
@@ -211,7 +217,7 @@ class NodeLifecycleController(NoExecuteTainting):
         grace_s = self.cfg.nodeMonitorGracePeriod
         if entry is None or entry.period_s + self.cfg.nodeMonitorPeriod >= grace_s:
             return False
-        if any(name in q for q in self.taint_queue.values()):
+        if self.tainter.is_queued(name):
             return False
         return not any(
             t.get("effect") == "NoExecute" and t["key"] in (NOT_READY, UNREACHABLE)
