@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.api.errors import ApiError
 from sim.api.frozen import thaw
-from sim.controllers.endpointslice import (
+from sim.controllers.endpointutil import (
     ServicePodsController,
     resolve_ports,
     should_be_in_endpoints,

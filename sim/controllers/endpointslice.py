@@ -9,6 +9,8 @@ publishNotReadyAddresses), serving (Ready), terminating (deletionTimestamp set),
 resolved ports (named targetPorts resolve per pod, as upstream), and each group is packed into
 slices of at most maxEndpointsPerSlice (100) endpoints, named `<service>-<random>`, labelled
 kubernetes.io/service-name and endpointslice.kubernetes.io/managed-by, owned by the Service.
+The Service/pod wiring and the endpoint rules it shares with the Endpoints controller are
+sim/controllers/endpointutil.py.
 
 Deliberate difference: packing is by sorted pod name into the existing slices in name order,
 which is deterministic and writes only slices whose content changed, but is not upstream's
@@ -21,9 +23,12 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from sim.api.frozen import thaw
-from sim.api.labels import SelectorError, selector_from_set
-from sim.controllers.base import Controller
-from sim.controllers.util import controller_ref, is_pod_ready, is_pod_terminal
+from sim.controllers.endpointutil import (
+    ServicePodsController,
+    resolve_ports,
+    should_be_in_endpoints,
+)
+from sim.controllers.util import controller_ref, is_pod_ready
 
 if TYPE_CHECKING:
     from sim.client.runtime import Runtime
@@ -32,75 +37,6 @@ SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
 MANAGED_BY = "endpointslice-controller.k8s.io"
 ZONE_LABEL = "topology.kubernetes.io/zone"
-
-
-class ServicePodsController(Controller):
-    """Shared wiring: Services and the pods their selectors match, by namespace."""
-
-    def __init__(self, runtime: Runtime, workers: int):
-        super().__init__(runtime, workers)
-        self.svc_informer = self.informer("services")
-        self.pod_informer = self.informer("pods")
-        self.node_informer = self.informer("nodes")
-        self.svc_informer.add_event_handler(
-            self.enqueue, lambda o, n: self.enqueue(n), self.enqueue
-        )
-        self.pod_informer.add_event_handler(self._pod, lambda o, n: self._pod(n, o), self._pod)
-
-    def _pod(self, pod: Any, old: Any = None) -> None:
-        if old is not None and old["metadata"].get("resourceVersion") == pod["metadata"].get(
-            "resourceVersion"
-        ):
-            return
-        ns = pod["metadata"]["namespace"]
-        label_sets = [pod["metadata"].get("labels")]
-        if old is not None and old["metadata"].get("labels") != pod["metadata"].get("labels"):
-            label_sets.append(old["metadata"].get("labels"))
-        for svc in self.svc_informer.indexer.by_index("namespace", ns):
-            sel = svc["spec"].get("selector")
-            if not sel:
-                continue
-            try:
-                s = selector_from_set(sel)
-            except SelectorError:
-                continue
-            if any(s.matches(ls) for ls in label_sets):
-                self.enqueue(svc)
-
-    def selected_pods(self, svc: Any) -> list[Any]:
-        s = selector_from_set(svc["spec"]["selector"])
-        pods = [
-            p
-            for p in self.pod_informer.indexer.by_index("namespace", svc["metadata"]["namespace"])
-            if s.matches(p["metadata"].get("labels"))
-        ]
-        return sorted(pods, key=lambda p: p["metadata"]["name"])
-
-
-def should_be_in_endpoints(pod: Any, include_terminating: bool) -> bool:
-    status = pod.get("status") or {}
-    if is_pod_terminal(pod) or not (status.get("podIP") or status.get("podIPs")):
-        return False
-    return include_terminating or not pod["metadata"].get("deletionTimestamp")
-
-
-def resolve_ports(svc: Any, pod: Any) -> tuple[tuple[str, int, str], ...] | None:
-    """(name, port, protocol) per Service port; None if a named targetPort is missing."""
-    out = []
-    for sp in svc["spec"].get("ports") or ():
-        target = sp.get("targetPort", sp.get("port"))
-        proto = sp.get("protocol", "TCP")
-        if isinstance(target, str):
-            found = None
-            for c in pod["spec"].get("containers") or ():
-                for cp in c.get("ports") or ():
-                    if cp.get("name") == target and cp.get("protocol", "TCP") == proto:
-                        found = cp["containerPort"]
-            if found is None:
-                return None
-            target = found
-        out.append((sp.get("name", ""), int(target), proto))
-    return tuple(out)
 
 
 class EndpointSliceController(ServicePodsController):
