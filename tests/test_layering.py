@@ -114,3 +114,38 @@ def test_components_see_ports_not_the_root_or_a_backend(path: Path) -> None:
         backend = next((b for b in BACKENDS if target == b or target.startswith(b + ".")), None)
         if backend is not None and not me.startswith(backend):
             assert me in ROOT_MODULES, f"only the composition root picks a node backend: {where}"
+
+
+def _runtime_import_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports when it runs (`TYPE_CHECKING` imports left out;
+    `from pkg import sub` counts as importing the submodule `pkg.sub`)."""
+    modules = {module_name(p): p for p in SOURCES}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for me, path in modules.items():
+        tree = ast.parse(path.read_text())
+        type_only: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                type_only.update(id(sub) for sub in ast.walk(node))
+        for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    target = sub if sub in modules else node.module
+                    if target in modules and target != me:
+                        graph[me].add(target)
+            elif isinstance(node, ast.Import):
+                graph[me].update(a.name for a in node.names if a.name in modules)
+    return graph
+
+
+def test_no_import_circle_at_run_time() -> None:
+    """The one circle left is of types only (docs/architecture.md): at run time, imports form
+    no circle."""
+    import networkx as nx
+
+    g = nx.DiGraph([(a, b) for a, targets in _runtime_import_graph().items() for b in targets])
+    cycles = sorted(sorted(c) for c in nx.simple_cycles(g))
+    assert cycles == [], f"import circles at run time: {cycles[:3]}"

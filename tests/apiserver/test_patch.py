@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.apiserver.patch as patch_module
+import sim.apiserver.patch.meta as patch_meta_module
 from sim.api.frozen import freeze, is_frozen
 from sim.apiserver.patch import (
     GENERIC_INVALID,
@@ -272,7 +272,7 @@ def _merge_item_rules(depth: int) -> Rules:
 def merge_item_kind(monkeypatch: pytest.MonkeyPatch) -> str:
     """Registers patch_test.go's MergeItem as a kind, the way a new kind joins the table."""
     table = {**PATCH_META, **kind_rules("MergeItem", _merge_item_rules(2))}
-    monkeypatch.setattr(patch_module, "PATCH_META", table)
+    monkeypatch.setattr(patch_meta_module, "PATCH_META", table)
     return "MergeItem"
 
 
@@ -1239,7 +1239,7 @@ def test_pod_spec_rules_are_the_same_at_every_location() -> None:
 
 def test_a_new_kind_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = kind_rules("CronJob", at("spec.jobTemplate.spec.template", POD_TEMPLATE_RULES))
-    monkeypatch.setattr(patch_module, "PATCH_META", {**PATCH_META, **rows})
+    monkeypatch.setattr(patch_meta_module, "PATCH_META", {**PATCH_META, **rows})
     path = ("spec", "jobTemplate", "spec", "template", "spec", "containers")
     assert merge_key_for("CronJob", path) == "name"
 

@@ -30,8 +30,8 @@ and directive markers from it, which is what the apiserver's typed decode does b
 
 Layout: `errors` (PatchError, Go-style formatting), `meta` (the merge-key table), `merge_patch`,
 `jsonpatch`, `strategic_lists` and `strategic` (strategic merge patch), `dispatch`
-(`apply_patch`). `PATCH_META` is read from this package at call time: replacing
-`sim.apiserver.patch.PATCH_META` changes what every patch and `merge_key_for` see.
+(`apply_patch`). `PATCH_META` is read from `meta` at call time: replacing
+`sim.apiserver.patch.meta.PATCH_META` changes what every patch and `merge_key_for` see.
 """
 
 from sim.apiserver.patch.dispatch import apply_patch

@@ -3,8 +3,8 @@
 Tabulates the tags of k8s.io/api core/v1, apps/v1, discovery/v1 types.go and
 k8s.io/apimachinery/pkg/apis/meta/v1/types.go in `PATCH_META`, keyed by (kind, field path
 pattern); adding a kind is one `kind_rules(...)` line, and a pod template is mounted with
-`at(...)`. Readers look the table up as `sim.apiserver.patch.PATCH_META` at call time, so a
-table replaced there (as tests do to register a kind) is the one every patch sees.
+`at(...)`. Readers look the table up in this module at call time, so a table replaced here
+(as tests do to register a kind) is the one every patch sees.
 """
 
 from __future__ import annotations
@@ -107,11 +107,9 @@ PATCH_META: dict[tuple[str, str], FieldMeta] = {
 
 
 def _live_table() -> dict[tuple[str, str], FieldMeta]:
-    """`PATCH_META` as the package holds it now: read through `sim.apiserver.patch`, not this
-    module, so a table replaced there (how a test registers a kind) is seen by every reader."""
-    from sim.apiserver import patch
-
-    return patch.PATCH_META
+    """`PATCH_META` as this module holds it now (read at call time, so a table a test puts in
+    its place, `monkeypatch.setattr(sim.apiserver.patch.meta, "PATCH_META", ...)`, is seen)."""
+    return PATCH_META
 
 
 def merge_key_for(kind: str, path: Sequence[str | int]) -> str | None:
