@@ -205,21 +205,19 @@ class Cluster:
         """The kubelets (a KubeletFleet), on `backend` or on simulated hosts configured by the
         scenario's kubelet section (its backend fields) and image catalog. `Cluster(...)` calls
         this unless `kubelet=False`; a test that built the cluster without may call it later."""
-        from runtime_adapters.simulated import (
-            BACKEND_FIELDS,
-            SimulatedBackend,
-            SimulatedHostOptions,
-        )
-        from sim.kubelet import KubeletFleet, parse_config
+        from runtime_adapters.simulated import BACKEND_FIELDS, SimulatedBackend
+        from sim.kubelet import install
 
-        cfg = parse_config(config, BACKEND_FIELDS)
-        if backend is None:
-            options = SimulatedHostOptions.parse(cfg.backend_section, images)
-            backend = SimulatedBackend(self.clock, self.streams, options)
-        fleet = KubeletFleet(self.runtime, cfg, backend)
+        def backend_for(section: dict[str, Any]) -> NodeBackend:
+            if backend is not None:
+                return backend
+            return SimulatedBackend.from_section(self.clock, self.streams, section, images)
+
+        fleet = install(self.runtime, config, backend_for, BACKEND_FIELDS)
         self.kubelets = fleet
         if self.network is not None:
             fleet.connect_network(self.network.topology)
+            self.network.connect_hosts(fleet)
         return fleet
 
     def install_network(self, config: Mapping[str, Any] | None = None) -> Any:
@@ -267,15 +265,15 @@ class Cluster:
             }
             self.api.create("priorityclasses", pc, user="system:apiserver")
 
-    def add_node_pool(self, pool: NodePool) -> list[str]:
+    def add_node_pool(self, pool: NodePool, backend: NodeBackend | None = None) -> list[str]:
         """Start the pool's nodes; returns their names.
 
-        With kubelets (the default) each node is a simulated host and a kubelet, which registers
-        its Node a few milliseconds later (run the clock to see it). Without kubelets
-        (`kubelet=False`) the Node objects are written at once, as static, never-heartbeating
-        nodes, as upstream's registration would leave them."""
+        With kubelets (the default) each node is a host of `backend` (by default the cluster's:
+        simulated hosts) and a kubelet, which registers its Node a few milliseconds later (run
+        the clock to see it). Without kubelets (`kubelet=False`) the Node objects are written at
+        once, as static, never-heartbeating nodes, as upstream's registration would leave them."""
         if self.kubelets is not None:
-            return list(self.kubelets.add_pool(pool))
+            return list(self.kubelets.add_pool(pool, backend))
         names = []
         for i in range(pool.count):
             node = self.api.create(
@@ -283,6 +281,17 @@ class Cluster:
             )
             names.append(node["metadata"]["name"])
         return names
+
+    def remove_node(self, name: str) -> None:
+        """Decommission node `name`: its machine powers off for good, then its Node object is
+        deleted (the timeline's `removeNode`)."""
+        if self.kubelets is not None:
+            self.kubelets.remove_node(name)
+        try:
+            self.api.delete("nodes", name, user="kubesim")
+        except ApiError as e:
+            if e.code != 404:
+                raise
 
     def _compactor(self, interval_s: float) -> Generator[Any, Any, None]:
         """kube-apiserver's compactor: every interval, compact to the revision seen one interval ago."""

@@ -78,6 +78,18 @@ class SimulatedBackend:
         self.streams = streams
         self.options = options
 
+    @classmethod
+    def from_section(
+        cls,
+        clock: Clock,
+        streams: RandomStreams,
+        section: Mapping[str, Any] | None,
+        images: Any = None,
+    ) -> SimulatedBackend:
+        """The backend for the backend fields of `spec.cluster.kubelet` and the image catalog
+        `spec.cluster.images`; raises ConfigError naming the field."""
+        return cls(clock, streams, SimulatedHostOptions.parse(section, images))
+
     def new_host(self, name: str, node_ip: str) -> SimulatedHost:
         o = self.options
         return SimulatedHost(

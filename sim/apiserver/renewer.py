@@ -16,6 +16,7 @@ from sim.api.kinds import Kind
 from sim.apiserver.keys import object_key
 from sim.apiserver.renewals import LEASE_RENEW_TIME, NODE_HEARTBEAT, Stamp, StandingRenewal
 from sim.apiserver.server import ApiServer
+from sim.apiserver.storage import RegistryStore
 
 _STAMPS: dict[str, Stamp] = {"Lease": LEASE_RENEW_TIME, "Node": NODE_HEARTBEAT}
 
@@ -34,7 +35,7 @@ class InProcessRenewer:
 
     def _key(self, resource: str, name: str, namespace: str | None) -> tuple[Kind, str]:
         kind = self._kind(resource)
-        return kind, object_key(kind, namespace if kind.namespaced else None, name)
+        return kind, object_key(kind, RegistryStore.ns(kind, namespace), name)
 
     def start(
         self,
@@ -53,7 +54,7 @@ class InProcessRenewer:
             raise ValueError(f"no standing renewal is defined for {kind.kind}")
         return self._renewals.start(
             kind,
-            namespace if kind.namespaced else None,
+            RegistryStore.ns(kind, namespace),
             name,
             user=user,
             period_s=period_s,

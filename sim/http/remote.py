@@ -103,19 +103,19 @@ class RemoteCluster:
     ) -> Any:
         """Start a simulated host and a kubelet registering Node `name` (call before `run`).
         There is no network model here: every node reaches the API server."""
-        from runtime_adapters.simulated import (
-            BACKEND_FIELDS,
-            SimulatedBackend,
-            SimulatedHostOptions,
-        )
-        from sim.kubelet import KubeletFleet, node_ip_for, parse_config
+        from runtime_adapters.simulated import BACKEND_FIELDS, SimulatedBackend
+        from sim.kubelet import install, node_ip_for
         from sim.scenario.model import NodePool
 
         if self.kubelets is None:
-            cfg = parse_config(kubelet_config, BACKEND_FIELDS)
-            options = SimulatedHostOptions.parse(cfg.backend_section, images)
-            backend = SimulatedBackend(self.clock, self.streams, options)
-            self.kubelets = KubeletFleet(self.runtime, cfg, backend)
+            self.kubelets = install(
+                self.runtime,
+                kubelet_config,
+                lambda section: SimulatedBackend.from_section(
+                    self.clock, self.streams, section, images
+                ),
+                BACKEND_FIELDS,
+            )
         fleet = self.kubelets
         node_pool = NodePool(name=pool, count=1, capacity=dict(capacity or DEFAULT_CAPACITY))
         fleet.start_node(

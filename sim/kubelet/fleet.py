@@ -1,8 +1,8 @@
 """Every node's kubelet and host, and the node actions of the scenario timeline.
 
-`install(runtime, config, backend)` validates `spec.cluster.kubelet` and returns a
-`KubeletFleet` whose hosts come from `backend` (a `runtime_adapters.cri.NodeBackend` the
-composition root chose: simulated, or Docker); `fleet.add_pool(pool)` starts one host and one
+`install(runtime, config, backend_for)` validates `spec.cluster.kubelet` and returns a
+`KubeletFleet` whose hosts come from a `runtime_adapters.cri.NodeBackend` the composition root
+chose (simulated, or Docker); `fleet.add_pool(pool)` starts one host and one
 kubelet per node of a NodePool (node names `<pool>-<i>`, i from 1, as NodePool.node_name). A
 pool may name its own backend (`add_pool(pool, backend)`), so one fleet can run simulated and
 real nodes side by side. The fleet is the network model's `HostPower` port: whether a host is
@@ -13,7 +13,7 @@ each raises ApiError 404 (`nodes "<name>" not found`) for a node the fleet does 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from runtime_adapters.cri import CONTAINER_RUNNING, NodeBackend, NodeHost
@@ -44,7 +44,6 @@ class KubeletFleet:
         self._pool_backends: dict[str, NodeBackend] = {}
         self._next_index: dict[str, int] = {}
         self._next_ordinal = 0
-        self._operator = runtime.client("kubesim")
         self.node_informer = runtime.informers.informer_for("nodes")
         self.node_informer.add_event_handler(
             on_add=self._on_node, on_update=lambda _o, n: self._on_node(n)
@@ -136,23 +135,15 @@ class KubeletFleet:
         return self.hosts[name]
 
     def remove_node(self, name: str) -> None:
-        """Decommission: power the machine off for good and delete its Node object."""
+        """Decommission the machine: power it off for good and forget it. Its Node object is
+        the cluster operator's to delete (`Cluster.remove_node` does both, as the timeline's
+        `removeNode` does)."""
         kl = self.kubelet(name)
         kl.stop()
         self.hosts[name].power_off()
         del self.kubelets[name]
         del self.hosts[name]
         self.runtime.trace.record("kubelet-fleet", "remove-node", f"node/{name}")
-        self.runtime.clock.process(self._delete_node(name))
-
-    def _delete_node(self, name: str) -> Generator[Any, Any, None]:
-        try:
-            yield self._operator.delete("nodes", name)
-        except ApiError as e:
-            if e.code != 404:
-                self.runtime.trace.record(
-                    "kubelet-fleet", "remove-node-error", f"node/{name}", "", e.message
-                )
 
     def stop_kubelet(self, name: str) -> None:
         """The kubelet process dies; its containers keep running."""
@@ -194,9 +185,11 @@ class KubeletFleet:
 def install(
     runtime: Runtime,
     config: dict[str, Any] | None,
-    backend: NodeBackend,
+    backend_for: Callable[[dict[str, Any]], NodeBackend],
     backend_fields: Iterable[str] = (),
 ) -> KubeletFleet:
-    """Validate `spec.cluster.kubelet` (config; the `backend_fields` are left to the backend)
-    and return the fleet; add nodes with `fleet.add_pool(pool)`. Raises ConfigError."""
-    return KubeletFleet(runtime, parse_config(config, backend_fields), backend)
+    """Validate `spec.cluster.kubelet` and return the fleet on the backend that
+    `backend_for(section)` makes from the section's `backend_fields` (which the kubelet leaves to
+    it); add nodes with `fleet.add_pool(pool)`. Raises ConfigError naming the field."""
+    cfg = parse_config(config, backend_fields)
+    return KubeletFleet(runtime, cfg, backend_for(cfg.backend_section))

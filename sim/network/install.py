@@ -22,12 +22,14 @@ spec:
 ```
 
 `install(runtime, config, state=..., hosts=...)` validates the section (ConfigError naming the
-field), follows Node objects into the topology, starts kube-proxy's informers and the traffic
-clients, and returns the `Network`. The ClusterIP/NodePort allocator (`network.ipam`) and the
-`kubernetes` Service at the first service IP (`network.kubernetes_service()`) belong to the API
-server, as upstream's allocator and bootstrap controller run in kube-apiserver: the composition
-root puts them there. The network sees committed objects through the read-only
-`CommittedState` port and the hosts through the `HostPower` port (sim/client/runtime.py). The
+field) and builds the `Network`; the composition root then puts the ClusterIP/NodePort
+allocator (`network.ipam`) into the API server, calls `start()` (Node objects into the
+topology), creates the `kubernetes` Service at the first service IP
+(`network.kubernetes_service()`) and calls `start_traffic()` (kube-proxy's informers, the
+traffic clients). The allocator and that Service belong to the API server, as upstream's
+allocator and bootstrap controller run in kube-apiserver. The network sees committed objects
+through the read-only `CommittedState` port and the hosts through the `HostPower` port
+(sim/client/runtime.py). The
 `Network` offers the timeline's network actions (`cut_link`, `heal_link`, `partition`,
 `isolate`, `heal`) and the traffic results (`traffic.summary()`, `traffic.plot()`).
 """
@@ -269,14 +271,16 @@ class Network:
 
     # -- start ---------------------------------------------------------------------------------
     def start(self) -> None:
-        """Follow Nodes into the topology, start kube-proxy's informers and the traffic clients
-        (after the composition root put `ipam` into the API server)."""
+        """Follow Nodes into the topology (after the composition root put `ipam` into the API
+        server)."""
         state = self.state
         for node in state.list("nodes"):
             self.topology.add_node(node["metadata"]["name"], node["metadata"].get("labels"))
         state.on_commit(self._observe_nodes)
 
     def start_traffic(self) -> None:
+        """Start kube-proxy's informers and the traffic clients (after the `kubernetes` Service
+        exists)."""
         informers = self.runtime.informers
         svc_inf = informers.informer_for("services")
         slice_inf = informers.informer_for("endpointslices")
@@ -296,6 +300,14 @@ class Network:
         )
         for spec in self.clients:
             self.engine.add_client(spec)
+
+    def connect_hosts(self, hosts: HostPower) -> None:
+        """Node backends that arrived after the network (the composition root calls this):
+        traffic meets their hosts' power and listening state from now on."""
+        self.hosts = hosts
+        if self.engine is not None:
+            self.engine.listening = hosts.is_listening
+            self.engine.host_up = hosts.is_powered
 
     def _observe_nodes(self, verb: str, kind: str, obj: Any) -> None:
         if kind != "Node":
@@ -413,5 +425,6 @@ def install(
     hosts: HostPower | None = None,
 ) -> Network:
     """Validate `spec.cluster.network` and build the network; the composition root wires
-    `network.ipam` into the API server, then calls `start()` (module docstring)."""
+    `network.ipam` into the API server, then calls `start()` and `start_traffic()` (module
+    docstring)."""
     return Network(runtime, config, state=state, hosts=hosts)

@@ -49,6 +49,8 @@ class TimelineTarget(Protocol):
         self, kind: str, name: str, replicas: int, namespace: str = ..., *, user: str = ...
     ) -> dict[str, Any]: ...
 
+    def remove_node(self, name: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class TimelineAction:
@@ -100,7 +102,10 @@ class TimelineAction:
                 raise ApiError(
                     status_dict(400, "BadRequest", f"{self.verb}: this cluster runs no kubelets")
                 )
-            getattr(fleet, NODE_ACTIONS[self.verb])(self.name)
+            if self.verb == "removeNode":  # the machine and its Node object
+                cluster.remove_node(self.name)
+            else:
+                getattr(fleet, NODE_ACTIONS[self.verb])(self.name)
         else:  # the loader admits no other verb
             raise ValueError(f"unknown timeline verb {self.verb!r}")
 

@@ -191,7 +191,8 @@ def test_add_and_remove_nodes() -> None:
     name = fleet.add_node("n")
     c.run(5)
     assert name == "n-3" and c.get("nodes", "n-3")["status"]["conditions"][-1]["status"] == "True"
-    fleet.remove_node("n-3")
+    c.remove_node("n-3")
+    assert "n-3" not in fleet.node_names()
     c.run(10)
     assert "n-3" not in [n["metadata"]["name"] for n in c.list("nodes")]
 
