@@ -37,7 +37,6 @@ class Creater:
     """POST of a new object (upstream's createHandler, named as there)."""
 
     def __init__(self, storage: RegistryStore, streams: RandomStreams):
-        self._storage = storage
         self._uids = streams.stream("apiserver/uid")
         self._names = streams.stream("apiserver/generate-name")
         # bound once: this is the hottest path of the server

@@ -4,7 +4,7 @@ Models the shared part of k8s.io/apiserver/pkg/registry/generic/registry/store.g
 per resource there, one for every kind here) and of k8s.io/apiserver/pkg/registry/rest
 (BeforeCreate / BeforeUpdate's namespace and type checks). The verb handlers (create.py,
 update.py, deletion.py, reads.py, subresources.py) do their work through it; none keeps state of
-its own. Guarantees:
+its own beyond the named random streams it draws from (the creater's uids and generated names). Guarantees:
 
 - a commit is conditional on the key's mod revision (0: must not exist), so a stale writer gets
   409 Conflict; every committed write is one trace record, then one call of each observer;
@@ -83,7 +83,8 @@ class RegistryStore:
         self._default_memo: dict[tuple[str, bytes], bytes] = {}
         self._validation_memo: dict[tuple[str, bytes], builtins.list[FieldError]] = {}
         self._list_cache: dict[str, tuple[int, builtins.list[Any]]] = {}
-        self.renewals: Renewals  # set by ApiServer once the update handler exists
+        self.renewals: Renewals  # set by ApiServer before the handlers are built (the updater
+        # reads it); its `update` is wired once the update handler exists
 
     # -- kinds and names -----------------------------------------------------------------------
     def kind(self, name: str | Kind) -> Kind:

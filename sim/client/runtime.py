@@ -133,6 +133,7 @@ class CommittedState(Protocol):
         ...
 
     def on_commit(self, fn: Callable[[str, str, Any], None]) -> None:
-        """Call `fn(verb, kind, object)` after every committed write ("create", "update",
-        "delete"; `kind` is the Kind name, e.g. "Pod")."""
+        """Call `fn(verb, kind, object)` after every committed write (`verb` as the API server
+        records it: "create", "update", "patch", "bind", "delete", "delete-pending"...; `kind`
+        is the Kind name, e.g. "Pod")."""
         ...

@@ -94,7 +94,7 @@ class NodeLifecycleController(Controller):
             self.clock, self.client, cfg, self.node_informer.indexer, self.record, self.enqueue
         )
         self._process_taint_based_eviction = self.tainter.process_taint_based_eviction
-        self._renewer: LeaseRenewer | None = getattr(self.client, "renewer", None)
+        self._renewer: LeaseRenewer | None = self.client.renewer
         self._passes: deque[float] = deque(maxlen=PASS_HISTORY)
         self._dirty: dict[str, None] = {}  # nodes to visit at the next pass
         self._attention: dict[str, None] = {}  # nodes visited every pass

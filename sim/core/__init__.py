@@ -1,4 +1,5 @@
-"""sim.core: the clock, named random streams and the trace recorder."""
+"""sim.core: the clock, named random streams, the trace recorder, SimPy's named fast paths
+(`events`) and the one thread-safe hand-off into the simulation (`driver.SimDriver`)."""
 
 from sim.core.clock import DEFAULT_EPOCH, Clock
 from sim.core.durations import format_duration, parse_duration

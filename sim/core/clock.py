@@ -6,8 +6,8 @@ function of its inputs and advances as fast as events can be processed; on real 
 same loops can drive real hosts and answer a real client. Components read `clock.now` and
 schedule through the clock's methods (`timeout`, `event`, `process`, `call_later`, `all_of`,
 `resource`) and, on hot paths, the named helpers of sim/core/events.py; none of them touches the
-environment (only sim/core does: this module and the thread hand-off in sim/core/driver.py), and
-none knows which kind of time it runs on.
+environment or an event's internals (only sim/core does), and none knows which kind of time it
+runs on.
 
 Simulated time 0 is `epoch` (an RFC 3339 instant, by default 2025-01-01T00:00:00Z), which is how
 `creationTimestamp` and other wall-clock fields are rendered from simulated seconds.
@@ -21,6 +21,8 @@ from typing import Any
 
 import simpy
 import simpy.rt
+
+from sim.core.events import timeout_then
 
 DEFAULT_EPOCH = "2025-01-01T00:00:00Z"
 
@@ -86,9 +88,7 @@ class Clock:
 
     def call_later(self, delay_s: float, callback: Callable[[], None]) -> simpy.Event:
         """Run `callback()` after `delay_s` simulated seconds, without a process of its own."""
-        ev = self.env.timeout(max(0.0, delay_s))
-        ev.callbacks.append(lambda _ev: callback())
-        return ev
+        return timeout_then(self, delay_s, lambda _ev: callback())
 
     def run(self, until: float | None = None) -> None:
         if until is None:

@@ -25,13 +25,12 @@ simulation itself still sees only `clock.now`.
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-
-import simpy
 
 from sim.core import Clock
 
@@ -44,7 +43,6 @@ class SimDriver:
 
     def __init__(self, clock: Clock, *, realtime: bool | None = None, speed: float | None = None):
         self.clock = clock
-        self.env = clock.env
         self.realtime = clock.realtime if realtime is None else realtime
         self.speed = float(speed if speed is not None else clock.speed)
         if self.speed <= 0:
@@ -127,21 +125,21 @@ class SimDriver:
 
     def _run_realtime(self) -> None:
         self._base_wall = time.monotonic()
-        self._base_sim = self.env.now
-        env = self.env
+        self._base_sim = self.clock.now
+        clock = self.clock
         while not self._stopping.is_set():
             target = self.sim_now_for_wall()
             if self._inbox and not self._drain_pending:
                 self._schedule_drain(target)
             steps = 0
-            while env.peek() <= target and steps < MAX_STEPS_BETWEEN_INBOX_CHECKS:
-                simpy.Environment.step(env)
+            while clock.peek() <= target and steps < MAX_STEPS_BETWEEN_INBOX_CHECKS:
+                clock.step()
                 steps += 1
             if steps:
                 continue
-            nxt = env.peek()
+            nxt = clock.peek()
             wait = MAX_IDLE_WAIT_S
-            if nxt != simpy.core.Infinity:
+            if nxt != math.inf:
                 wait = min(wait, max(0.0, (nxt - target) / self.speed))
             if self._inbox:
                 continue
@@ -151,8 +149,7 @@ class SimDriver:
     def _schedule_drain(self, target: float) -> None:
         """Run the inbox inside one SimPy callback at max(now, target)."""
         self._drain_pending = True
-        ev = self.env.timeout(max(0.0, target - self.env.now))
-        ev.callbacks.append(lambda _ev: self._drain())
+        self.clock.call_later(target - self.clock.now, self._drain)
 
     def _drain(self) -> None:
         self._drain_pending = False

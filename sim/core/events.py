@@ -1,4 +1,5 @@
-"""SimPy's fast paths, named: the only place outside SimPy that touches an event's internals.
+"""SimPy's fast paths, named: with the clock and the driver, the only code outside SimPy (all of
+it in sim/core) that touches an event's internals or the environment.
 
 Components schedule through `Clock` (`timeout`, `event`, `process`, `call_later`) and, on their
 hot paths, through these helpers instead of SimPy's public methods, whose property calls and

@@ -3,7 +3,7 @@
 Query parameters follow staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (dryRun,
 fieldValidation, integer and boolean parameters); patch content types follow handlers/patch.go;
 the Success Status of a delete follows handlers/delete.go. An `Answer` is computed on the
-simulation thread (sim/http/driver.py) and its body encoded on the server thread.
+simulation thread (sim/core/driver.py) and its body encoded on the server thread.
 """
 
 from __future__ import annotations

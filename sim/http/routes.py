@@ -10,7 +10,7 @@ translates, it implements no verb itself (deletecollection is upstream's list-th
 made of those two verbs). This module serves collections and items (list, create, get, update,
 patch, delete, deletecollection); subresources are sim/http/subresources.py.
 
-`Resource.handle` runs on the simulation thread (sim/http/driver.py); it returns an `Answer`
+`Resource.handle` runs on the simulation thread (sim/core/driver.py); it returns an `Answer`
 whose body is encoded on the server thread.
 """
 

@@ -3,7 +3,7 @@
     kubesim serve [SCENARIO] [--port 6443] [--speed X] [--kubeconfig FILE] [--token T]
                   [--viewer-token T] [--seed N] [--address 127.0.0.1]
 
-The simulation runs on the main thread (sim/http/driver.py), the HTTP server on a background
+The simulation runs on the main thread (sim/core/driver.py), the HTTP server on a background
 thread; Ctrl-C (SIGINT) or SIGTERM stops the driver, which stops the server and exits 0. The
 kubeconfig written is the standard client configuration (clientcmd v1 Config) with one cluster,
 one user (the bearer token when `--token` is given) and one context, so

@@ -4,7 +4,7 @@ aiohttp (aio-libs) serves HTTP/1.1 with keep-alive and chunked streaming on one 
 thousands of open watches cost a coroutine each, not a thread each; it embeds in a background
 thread (`AppRunner`, no signal handlers) and shuts down cleanly, and its client side is what
 the HTTP client (sim/http/client.py) uses too. Every request is decoded on the server loop,
-handed to the simulation thread (sim/http/driver.py) where one ApiServer call answers it at the
+handed to the simulation thread (sim/core/driver.py) where one ApiServer call answers it at the
 simulated instant it is processed, and encoded back on the loop. Watches stream newline-delimited
 JSON events with chunked transfer (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go),
 with bookmarks when asked (`allowWatchBookmarks`), `timeoutSeconds`, and the initial-events

@@ -9,7 +9,7 @@ pkg/registry/core/node/rest/proxy.go); `PATCH .../scale` is get_scale, patch the
 update_scale. Logs and the node proxy are read from the node's in-process kubelet
 (kubelet_source). The request handling around them follows
 staging/src/k8s.io/apiserver/pkg/endpoints/handlers (patch.go content types, rest.go query
-parameters). Runs on the simulation thread (sim/http/driver.py).
+parameters). Runs on the simulation thread (sim/core/driver.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Follows staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go (serveWatch
 as newline-delimited JSON with chunked transfer, bookmarks when asked (`allowWatchBookmarks`,
 about once a minute as upstream's cacher sends them), `timeoutSeconds`, the initial-events
 bookmark of `sendInitialEvents`, and a 410 Expired answered as an ERROR event. The watch is
-opened and cancelled on the simulation thread (sim/http/driver.py); events reach this loop
+opened and cancelled on the simulation thread (sim/core/driver.py); events reach this loop
 through a bounded `WatchChannel` (sim/http/watchstream.py).
 """
 

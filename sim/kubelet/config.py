@@ -1,4 +1,4 @@
-"""The kubelet's scenario section, `spec.cluster.kubelet`, and the image catalog, `spec.cluster.images`.
+"""The kubelet's scenario section, `spec.cluster.kubelet`.
 
 Defaults are KubeletConfiguration's (pkg/kubelet/apis/config/v1beta1/defaults.go):
 nodeStatusUpdateFrequency 10s, nodeStatusReportFrequency 5m, nodeLeaseDurationSeconds 40 (the

@@ -80,7 +80,7 @@ class NodeHeartbeat:
     # -- standing renewals ---------------------------------------------------------------------
     def _renewer(self, kl: Kubelet) -> LeaseRenewer | None:
         """The renewer port of the kubelet's client, or None (a remote API server)."""
-        renewer: LeaseRenewer | None = getattr(kl.client, "renewer", None)
+        renewer: LeaseRenewer | None = kl.client.renewer
         return renewer if renewer is not None and renewer.enabled else None
 
     def _stand(self, kl: Kubelet) -> None:

@@ -1,8 +1,9 @@
 """sim.network: Service addresses (IPAM, DNS), the network topology and partitions, kube-proxy,
 and traffic.
 
-Public API: `install(cluster, config) -> Network`; `Network` (timeline actions `cut_link`,
-`heal_link`, `partition`, `isolate`, `heal`; `resolve`; `traffic`, `report`); `Topology`
+Public API: `install(runtime, config, state=..., hosts=...) -> Network` (the composition root
+then calls `start()` and `start_traffic()`); `Network` (timeline actions `cut_link`, `heal_link`,
+`partition`, `isolate`, `heal`; `resolve`; `traffic`, `report`); `Topology`
 (`can_reach`, `can_connect`, `latency_s`); `ProxyTables` (`route`, `view`, `node_version`);
 `ServiceIPAM`; `TrafficRecorder`. See docs/network.md.
 """

@@ -4,7 +4,7 @@ default plugins, profiles from KubeSchedulerConfiguration, preemption, and an ex
     sched = install(runtime, {"profiles": [...]})     # start it on a Runtime port
     explain(pod, nodes, pods, config, objects)        # why a pod lands where it does
     register_plugin("MyScore")(MyScorePlugin)         # a custom plugin, enabled by name
-    install(cluster, cfg, registry={"MyScore": MyScorePlugin})  # ... for one scheduler only
+    install(runtime, cfg, registry={"MyScore": MyScorePlugin})  # ... for one scheduler only
 
 See docs/scheduler.md.
 """

@@ -230,7 +230,7 @@ def first_feasible(
         passing(slots, ok, [pl for pl in plugins if reads_pods(pl)])
         return ok
 
-    key = ("filter", id(fwk), pod.shape.key, pod.node_name, names)
+    key = ("filter", fwk.name, pod.shape.key, pod.node_name, names)
     e = _lookup(snap, key, fwk, None, True)
     if e is None:
         return None
@@ -272,7 +272,7 @@ def raw_scores(
         return np.stack([np.asarray(pl.score_nodes(state, pod, snap, slots)) for pl in plugins])
 
     stamp = tuple([pl.node_local_stamp(pod, snap) for pl in scorers.stampers])
-    key = ("score", id(fwk), pod.shape.key, scorers.names)
+    key = ("score", fwk.name, pod.shape.key, scorers.names)
     e = _lookup(snap, key, fwk, stamp)
     if e is None:
         return None

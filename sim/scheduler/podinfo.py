@@ -294,16 +294,6 @@ class ShapeCache:
 _IMMUTABLE = frozenset((FrozenList, FrozenDict, str, type(None)))
 
 
-def shape_of(pod: Mapping[str, Any], shapes: ShapeCache | None = None) -> PodShape:
-    """The pod's shape, from `shapes` (parsed afresh without one)."""
-    spec = _map(pod.get("spec"))
-    ns = str(_map(pod.get("metadata")).get("namespace") or "default")
-    values = tuple(map(spec.get, _SHAPE_FIELDS))
-    if shapes is None:
-        return PodShape(orjson.dumps([ns, values]), spec, ns)
-    return shapes.shape(spec, ns, values)
-
-
 class PodInfo:
     """framework.PodInfo: one pod version with its parsed shape, found in `shapes` (the
     owner's ShapeCache, so that replicas share one shape), or parsed afresh without one."""
@@ -338,7 +328,7 @@ class PodInfo:
         self.scheduler_name = str(spec.get("schedulerName") or DEFAULT_SCHEDULER_NAME)
         self.creation = str(meta.get("creationTimestamp") or "")
         values = tuple(map(spec.get, _SHAPE_FIELDS))
-        # shape_of(pod, shapes), inline
+        # the shape: the scheduler's ShapeCache, or parsed afresh without one
         self.shape: PodShape = (
             shapes.shape(spec, namespace, values)
             if shapes is not None

@@ -36,7 +36,7 @@ import sim.scheduler.plugins  # noqa: F401  (registers the in-tree plugins)
 from sim.client.events import EventRecorder
 from sim.client.runtime import Runtime
 from sim.core import ConfigError as CoreConfigError
-from sim.core.events import on_done, value_of
+from sim.core.events import on_done, timeout_then, value_of
 from sim.scheduler.binding import BindingCycle
 from sim.scheduler.config import ConfigError, SchedulerConfiguration, parse_configuration
 from sim.scheduler.eventhandlers import EventHandlers
@@ -171,7 +171,6 @@ class Scheduler:
         self.decision_hooks: list[Any] = []
         self._process: Any = None
         # bound once: each is called once per cycle
-        self._timeout = self.clock.timeout
         self._assume_and_bind = self.binding_cycle.assume_and_bind
         self._unschedulable = self.failure_handler.unschedulable
         self._failure = self.failure_handler.failure
@@ -225,7 +224,7 @@ class Scheduler:
         timeout."""
         cost = self.schedule_one(q)
         if cost > 0:
-            on_done(self._timeout(cost), self._next_cycle)
+            timeout_then(self.clock, cost, self._next_cycle)
             return True
         return False
 
