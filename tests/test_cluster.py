@@ -141,3 +141,38 @@ def test_create_of_an_unserved_kind_is_a_400_api_error(cluster: Cluster) -> None
         )
     assert e.value.code == 400
     assert 'no matches for kind "Widget" in version "example.com/v1"' in e.value.message
+
+
+def test_a_pool_runs_on_the_backend_the_root_hands_it() -> None:
+    """The seam for a second node backend: a pool's hosts come from the backend passed to
+    add_node_pool, the others from the cluster's (simulated) backend; both register and run."""
+    from runtime_adapters.simulated import SimulatedBackend
+    from sim.scenario import NodePool
+
+    c = Cluster(seed=4)
+    made: list[str] = []
+
+    class CountingBackend:
+        def __init__(self, inner: SimulatedBackend) -> None:
+            self.inner = inner
+
+        def new_host(self, name: str, node_ip: str) -> object:
+            made.append(name)
+            return self.inner.new_host(name, node_ip)
+
+    other = CountingBackend(SimulatedBackend.from_section(c.clock, c.streams, {}))
+    c.add_node_pool(NodePool("sim", 1, {"cpu": "4", "memory": "8Gi"}))
+    c.add_node_pool(NodePool("other", 2, {"cpu": "4", "memory": "8Gi"}), other)
+    c.run(5)
+    assert made == ["other-1", "other-2"]
+    nodes = {n["metadata"]["name"]: n for n in c.list("nodes")}
+    assert sorted(nodes) == ["other-1", "other-2", "sim-1"]
+    assert all(n["status"]["conditions"][-1]["status"] == "True" for n in nodes.values())
+
+
+def test_kubelets_installed_after_the_network_are_wired_both_ways() -> None:
+    c = Cluster(seed=4, kubelet=False)
+    assert c.network is not None and c.network.hosts is None
+    fleet = c.install_kubelets({"events": False})
+    assert c.network.hosts is fleet and fleet.reachability is c.network.topology
+    assert c.network.engine is not None and c.network.engine.host_up == fleet.is_powered

@@ -94,3 +94,16 @@ def test_an_http_client_has_no_renewer() -> None:
         assert client.renewer is None
     finally:
         client.close()
+
+
+def test_a_namespaced_renewal_without_a_namespace_is_in_default_as_the_server_puts_it() -> None:
+    c = Cluster(seed=1, controller_manager=False, scheduler=False)
+    body = lease("n-1", c.clock.micro_timestamp())
+    del body["metadata"]["namespace"]
+    c.api.create("leases", body, user="n-1")  # the server puts it in "default"
+    renewer = c.client("n-1").renewer
+    assert renewer is not None
+    renewer.start("leases", "n-1", user="n-1", period_s=10.0)
+    c.run(25)
+    assert renewer.current("leases", "n-1") == c.clock.micro_timestamp(20.0)
+    assert renewer.current("leases", "n-1", namespace="default") == c.clock.micro_timestamp(20.0)
