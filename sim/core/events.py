@@ -24,12 +24,18 @@ the public method: tests/core/test_events.py holds each one against its public t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+import simpy
 from simpy.events import PENDING, Event
 
-if TYPE_CHECKING:
-    from sim.core.clock import Clock
+
+class Clock(Protocol):
+    """What these helpers need of `sim.core.clock.Clock` (named here so that this module, which
+    the clock itself uses, does not import it)."""
+
+    env: simpy.Environment
+
 
 __all__ = [
     "PENDING",
