@@ -53,7 +53,7 @@ def _register_nodes(cluster: Any, pools: Any) -> None:
                 "spec": {"taints": list(p.get("taints") or [])},
                 "status": {"capacity": dict(p["capacity"]), "allocatable": dict(p["capacity"])},
             }
-            cluster.api.create("nodes", node, user="node-registration")
+            cluster.create(node, user="node-registration")
 
 
 def _workload(cluster: Any, spec: dict[str, Any], until_s: float) -> Generator[Any, Any, None]:
@@ -70,9 +70,10 @@ def _workload(cluster: Any, spec: dict[str, Any], until_s: float) -> Generator[A
         life = rng.exponential(mean_life)
         i += 1
         name = f"w-{i}"
-        cluster.api.create(
-            "pods",
+        cluster.create(
             {
+                "apiVersion": "v1",
+                "kind": "Pod",
                 "metadata": {
                     "name": name,
                     "namespace": "default",
@@ -101,7 +102,7 @@ def _workload(cluster: Any, spec: dict[str, Any], until_s: float) -> Generator[A
 
 def _delete(cluster: Any, name: str) -> None:
     try:
-        cluster.api.delete("pods", name, namespace="default", grace_period_seconds=0, user="lab")
+        cluster.delete("pods", name, "default", grace_period_seconds=0, user="lab")
     except Exception:  # noqa: BLE001  (already gone)
         pass
 
@@ -127,7 +128,9 @@ def run_variant(
     """One variant on a fresh cluster from `make_cluster(seed)`: the composition root passes a
     factory for an empty cluster without controllers and without a scheduler (the lab installs
     the variant's). Bare pods need no controllers, and without kubelets the node lifecycle
-    controller would taint every node unreachable."""
+    controller would taint every node unreachable. The lab drives that cluster as a user script
+    does, through its Python API (`create`, `delete`, `run`), and gives the variant's scheduler
+    the cluster's Runtime port."""
     from sim.scheduler.scheduler import install
 
     spec = doc["spec"]
