@@ -314,7 +314,10 @@ class Cluster:
 
     # -- the Python API ----------------------------------------------------------------------
     def client(self, user: str) -> InProcessClient:
-        """A client of the in-process front for a control loop acting as `user`."""
+        """A client of the in-process front for a control loop acting as `user`. Its watches do
+        not see standing renewals (Leases and node heartbeats the API server renews on a
+        kubelet's behalf) as events: read those through `client.renewer`, or watch with
+        `cluster.api.watch`, which writes each renewal as it falls due."""
         return InProcessClient(self.api, self.clock, user=user, latency=self.latency)
 
     @property
