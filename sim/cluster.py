@@ -27,6 +27,7 @@ import sim.api.builtin  # noqa: F401  (registers the built-in kinds)
 from sim.api.errors import ApiError, bad_request
 from sim.api.frozen import thaw
 from sim.api.kinds import REGISTRY, Kind
+from sim.apiserver.committed import CommittedView
 from sim.apiserver.front import InProcessClient, Latency
 from sim.apiserver.patch import merge_key_for
 from sim.apiserver.server import ApiServer
@@ -69,31 +70,6 @@ def _documents(manifest: Any) -> list[dict[str, Any]]:
         else:
             out.append(dict(doc))
     return out
-
-
-class CommittedView:
-    """The API server's committed objects, read-only: the `CommittedState` port of the network
-    model (sim/client/runtime.py says why the network follows committed truth)."""
-
-    def __init__(self, api: ApiServer):
-        self._api = api
-
-    def get(self, kind: str, name: str, *, namespace: str | None = None) -> Any:
-        try:
-            return self._api.get(kind, name, namespace=namespace)
-        except ApiError:
-            return None
-
-    def list(
-        self, kind: str, *, namespace: str | None = None, label_selector: str | None = None
-    ) -> list[Any]:
-        items: list[Any] = self._api.list(kind, namespace=namespace, label_selector=label_selector)[
-            "items"
-        ]
-        return items
-
-    def on_commit(self, fn: Any) -> None:
-        self._api.observe(lambda verb, kind, obj: fn(verb, kind.kind, obj))
 
 
 def _section(value: Mapping[str, Any] | bool | None) -> dict[str, Any] | None:

@@ -56,7 +56,7 @@ class NodeHeartbeat:
         self.standing: dict[str, Kubelet] = {}  # kubelets whose Lease the API server renews
         self.reporting: dict[str, Kubelet] = {}  # kubelets whose status heartbeat it renews
         self._unrenewed: dict[str, Kubelet] = {}  # kubelets that renew through their client
-        self._network: NodeReachability | None = None
+        self._watching_network = False
         self._dirty: dict[str, Kubelet] = {}  # node status to check at the next tick
         self._reports: list[tuple[float, int, str]] = []  # (due_s, seq, node): report frequency
         self._report_seq = 0
@@ -127,14 +127,14 @@ class NodeHeartbeat:
 
     def watch_network(self, network: NodeReachability) -> None:
         """Follow the network model's topology (the composition root connects it once)."""
-        if self._network is None:
-            self._network = network
+        if not self._watching_network:
+            self._watching_network = True
             network.add_listener(self._network_changed)
 
     def _network_changed(self) -> None:
         """A partition breaks the connections of the nodes it separates (their watches end)
         and stops their standing renewals."""
-        topology = self._network
+        topology = self.fleet.reachability
         assert topology is not None
         running = {*self.standing, *self.reporting}
         if topology.is_whole:  # (nodes joining) nothing is cut: every node in it reaches us

@@ -176,8 +176,7 @@ class Kubelet:
             self.pod_informer.stop()
             self.pod_informer = None
         for w in list(self.workers.values()):
-            for p in w.probes.values():
-                p.stop()
+            w.prober.stop_all()
             w.wakeup()
         self.workers = {}
         self.container_index = {}

@@ -82,7 +82,6 @@ class PodWorker:
         self.runtime = RuntimeManager(self, kl)
         self.status = StatusManager(self, kl)
         self.prober = ProberManager(self, kl)
-        self.probes = self.prober.workers  # the kubelet stops them when it stops
         self._adopt()
         kl.clock.process(self._run())
 
