@@ -234,6 +234,47 @@ def _exists(cluster: Any, kind: str, name: str) -> bool:
         return False
 
 
+@main.group()
+def images() -> None:
+    """Local images for Docker nodes, built here from Debian packages (no registry)."""
+
+
+def _docker_client() -> Any:
+    """The Docker engine's client, or one clear line saying why there is none."""
+    import docker
+
+    try:
+        client = docker.from_env()
+        client.ping()
+    except docker.errors.DockerException as e:
+        raise click.ClickException(
+            f"cannot reach the Docker engine ({e}): start it (systemctl start docker) or set "
+            "DOCKER_HOST; simulated nodes need no engine"
+        ) from None
+    return client
+
+
+@images.command("build")
+@click.argument("names", nargs=-1)
+@click.option("--rebuild", is_flag=True, help="Build again even if the image exists.")
+def images_build(names: tuple[str, ...], rebuild: bool) -> None:
+    """Build NAMES (default: every image kubesim knows) and print each local tag."""
+    from runtime_adapters.docker import IMAGES, BuildError, build_images
+
+    unknown = [n for n in names if n not in IMAGES]
+    if unknown:
+        raise click.ClickException(
+            f"unknown image {unknown[0]!r} (known: {', '.join(sorted(IMAGES))})"
+        )
+    client = _docker_client()
+    try:
+        built = build_images(client, names or tuple(IMAGES), rebuild=rebuild)
+    except BuildError as e:
+        raise click.ClickException(str(e)) from None
+    for name, tag in built.items():
+        click.echo(f"{name:10s} {tag}")
+
+
 def _add_component_commands() -> None:
     from sim.cluster import Cluster
     from sim.http.serve import serve
